@@ -1,0 +1,147 @@
+/**
+ * The analyzer's internal data model, shared by its three stages:
+ *   extract (fs, parsers) -> graph/signals (pure) -> boundaries (pure) -> analysis.json
+ * Paths are always relative to the analyzed root, with `/` separators.
+ */
+
+export interface Warning {
+  /** Stable code, e.g. PARSE_ERROR, FILE_TOO_LARGE, BINARY_FILE, UNREADABLE, SYMLINK_LOOP, UNRESOLVED_IMPORT, TSCONFIG_INVALID. */
+  code: string;
+  path?: string;
+  message: string;
+}
+
+export type SourceLanguage = 'ts' | 'tsx' | 'js' | 'jsx' | 'mjs' | 'cjs' | 'mts' | 'cts';
+
+export interface SourceModule {
+  path: string;
+  /** Non-blank, non-comment-only lines. */
+  loc: number;
+  language: SourceLanguage;
+}
+
+/** One import-like reference from one file, before aggregation. */
+export interface ImportRef {
+  specifier: string;
+  kind: 'import' | 'export' | 'require' | 'dynamic-import' | 'import-equals';
+  /** `import type`, `export type`, or every named binding marked `type`. */
+  typeOnly: boolean;
+  /** Names imported (`default`, `*` for namespace/side-effect/require/dynamic). */
+  names: string[];
+}
+
+/** Edges aggregated per (from, to). */
+export interface ImportEdge {
+  from: string;
+  to: string;
+  /** Number of distinct imported symbols (at least 1). */
+  weight: number;
+  /** True when every reference from `from` to `to` is type-only (declared, or names that `to` exports only as types). */
+  typeOnly: boolean;
+  /** True when every reference is a dynamic `import()`. */
+  dynamic: boolean;
+}
+
+export interface UnresolvedImport {
+  from: string;
+  specifier: string;
+}
+
+export interface HttpRoute {
+  method: string;
+  /** Full path with router prefixes joined, params as `:name`. */
+  path: string;
+  module: string;
+  framework: 'express' | 'koa' | 'fastify' | 'nestjs' | 'hono' | 'unknown';
+}
+
+export type TableAccessVia = 'sql' | 'knex' | 'typeorm' | 'prisma' | 'sequelize' | 'mikro-orm' | 'drizzle';
+
+export interface TableAccess {
+  table: string;
+  module: string;
+  reads: number;
+  writes: number;
+  via: TableAccessVia;
+}
+
+/** Logical coupling from version history (Code Maat's "coupling"). */
+export interface CoChange {
+  a: string;
+  b: string;
+  /** Commits that changed both. */
+  shared: number;
+  /** shared / average revisions of a and b, in [0, 1]. */
+  degree: number;
+}
+
+/** What the extract stage produces. */
+export interface ExtractedProject {
+  root: string;
+  modules: SourceModule[];
+  edges: ImportEdge[];
+  unresolved: UnresolvedImport[];
+  /** Bare specifiers that name packages outside the repo, with how many files use each. */
+  externals: Record<string, number>;
+  routes: HttpRoute[];
+  tables: TableAccess[];
+  coChange: CoChange[];
+  warnings: Warning[];
+}
+
+/** Per-candidate result of the boundaries stage. */
+export interface Candidate {
+  id: string;
+  name: string;
+  modules: string[];
+  routes: Array<{ method: string; path: string; module: string }>;
+  tables: Array<{ name: string; reads: number; writes: number }>;
+  dependsOn: Array<{ candidate: string; edges: number }>;
+  metrics: { files: number; loc: number; cohesion: number };
+}
+
+export interface BoundaryMetrics {
+  modularity: number;
+  sm: number;
+  icp: number;
+  ifn: number;
+  ned: number;
+}
+
+export interface ExtractionStep {
+  candidate: string;
+  reason: string;
+}
+
+export interface SharedTable {
+  table: string;
+  /** Candidates that write it (more than one) and those that only read it. */
+  writers: string[];
+  readers: string[];
+}
+
+export interface Boundaries {
+  candidates: Candidate[];
+  sharedKernel: string[];
+  /** module path -> candidate id, or "shared". */
+  assignment: Record<string, string>;
+  metrics: BoundaryMetrics;
+  extractionOrder: ExtractionStep[];
+  sharedTables: SharedTable[];
+  /** Cycles between candidates (each a list of candidate ids, the first repeated at the end). */
+  cycles: string[][];
+}
+
+/** An expected decomposition (fixtures' expected-boundaries.json) or any reference partition. */
+export interface ExpectedBoundaries {
+  description?: string;
+  candidates: Array<{ id: string; name?: string; modules: string[]; tables?: string[]; routes?: string[] }>;
+  sharedKernel?: string[];
+}
+
+export interface ComparisonScores {
+  mojoFm: number;
+  ari: number;
+  nmi: number;
+  candidates: { actual: number; expected: number };
+}

@@ -1,0 +1,138 @@
+/**
+ * `strangler demo`: the whole workflow on the sample monolith, with nothing installed but
+ * Node: an embedded PostgreSQL (or DATABASE_URL), the shop monolith migrated, seeded and
+ * answering, and the extracted catalog service answering the same catalog routes.
+ * Each tool adds its step here as it lands.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { StranglerError, messageOf } from '../../common/errors.js';
+import { packageRoot } from '../../common/package-info.js';
+import { runNodeScript, startNodeService, type RunningService } from '../../common/child-process.js';
+import { createDatabase, dropDatabase, obtainPostgres, type PostgresHandle } from '../../common/pg/databases.js';
+import { EXIT, type Command, type CommandIO } from '../_command.js';
+import { flag } from '../_args.js';
+
+interface Fixture {
+  dir: string;
+  run(entry: string, env: Record<string, string>): Promise<string>;
+  start(env: Record<string, string>): Promise<RunningService>;
+}
+
+function fixture(name: string, tsxLoader: string): Fixture {
+  const dir = join(packageRoot(), 'fixtures', name);
+  if (!existsSync(join(dir, 'src', 'server.ts'))) {
+    throw new StranglerError('DEMO_FIXTURE_MISSING', `The sample app ${dir} is missing. The demo runs from a clone of the strangler repository.`);
+  }
+  return {
+    dir,
+    run: (entry, env) => runNodeScript({ cwd: dir, nodeArgs: ['--import', tsxLoader, ...entry.split(' ')], env }),
+    start: (env) => startNodeService({ cwd: dir, nodeArgs: ['--import', tsxLoader, 'src/server.ts'], env: { PORT: '0', ...env } }),
+  };
+}
+
+function resolveTsx(): string {
+  try {
+    return createRequire(join(packageRoot(), 'package.json')).resolve('tsx');
+  } catch (cause) {
+    throw new StranglerError('DEMO_TSX_MISSING', 'The demo runs the sample apps with tsx, which is not installed. Run `npm install` in the strangler repository first.', { cause });
+  }
+}
+
+async function getJson(url: string): Promise<{ status: number; body: unknown; text: string }> {
+  const response = await fetch(url);
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text) as unknown;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body, text };
+}
+
+const CATALOG_PATHS = [
+  '/api/catalog/categories',
+  '/api/catalog/products?limit=5',
+  '/api/catalog/products?q=mug',
+  '/api/catalog/products/1',
+  '/api/catalog/products/999999',
+];
+
+async function walkThrough(io: CommandIO, keep: boolean, pg: PostgresHandle): Promise<void> {
+  const tsx = resolveTsx();
+  const shop = fixture('shop-monolith', tsx);
+  const catalog = fixture('catalog-service', tsx);
+  const suffix = randomBytes(3).toString('hex');
+  const databases = [`demo_shop_${suffix}`, `demo_catalog_${suffix}`] as const;
+  const services: RunningService[] = [];
+  const say = (text: string): void => io.stdout(text + '\n');
+
+  const shopUrl = await createDatabase(pg.url, databases[0]);
+  const catalogUrl = await createDatabase(pg.url, databases[1]);
+  try {
+    say('\n2. The shop monolith: migrate, seed, start');
+    await shop.run('scripts/migrate.ts --seed', { DATABASE_URL: shopUrl });
+    const monolith = await shop.start({ DATABASE_URL: shopUrl });
+    services.push(monolith);
+    const health = await getJson(`${monolith.baseUrl}/health`);
+    say(`   monolith listening on ${monolith.baseUrl} — GET /health → ${health.status} ${health.text}`);
+
+    say('\n3. The catalog service (already extracted): migrate, backfill from the monolith, start');
+    await catalog.run('scripts/migrate.ts', { DATABASE_URL: catalogUrl });
+    await catalog.run('scripts/backfill-from-monolith.ts', { DATABASE_URL: catalogUrl, MONOLITH_DATABASE_URL: shopUrl });
+    const service = await catalog.start({ DATABASE_URL: catalogUrl });
+    services.push(service);
+    say(`   catalog service listening on ${service.baseUrl}`);
+
+    say('\n4. Same catalog routes, both sides (what the proxy will rely on when it diverts them):');
+    let same = 0;
+    for (const path of CATALOG_PATHS) {
+      const [a, b] = await Promise.all([getJson(monolith.baseUrl + path), getJson(service.baseUrl + path)]);
+      const equal = a.status === b.status && JSON.stringify(a.body) === JSON.stringify(b.body);
+      if (equal) same++;
+      say(`   ${equal ? 'same     ' : 'DIFFERENT'} ${String(a.status).padEnd(4)} GET ${path}  (${a.text.length} bytes)`);
+    }
+    say(`   ${same}/${CATALOG_PATHS.length} identical responses.`);
+
+    say('\nNext steps of the workflow (analyze, proxy, sync) join this demo as they land.');
+    if (keep) {
+      say(`\nRunning until Ctrl-C: monolith ${monolith.baseUrl}, catalog service ${service.baseUrl}`);
+      await io.interrupted;
+    }
+    if (same !== CATALOG_PATHS.length) {
+      throw new StranglerError('DEMO_MISMATCH', 'The catalog service did not answer like the monolith; see the rows marked DIFFERENT.');
+    }
+  } finally {
+    await Promise.all(services.map((running) => running.stop()));
+    await Promise.all(databases.map((name) => dropDatabase(pg.url, name).catch(() => undefined)));
+  }
+}
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'Run the sample monolith on an embedded PostgreSQL and walk through the toolkit.',
+  usage: 'strangler demo [--keep]',
+  details:
+    'Uses DATABASE_URL when it is set (a superuser URL: the demo creates and drops its own databases);\n' +
+    'otherwise starts an embedded PostgreSQL in a temp dir and removes it at the end.',
+  options: [{ name: 'keep', type: 'boolean', description: 'Keep the apps running until Ctrl-C so you can try them.' }],
+  async run(args, io) {
+    const say = (text: string): void => io.stdout(text + '\n');
+    say('1. PostgreSQL');
+    const pg = await obtainPostgres({ env: io.env, envNames: ['DATABASE_URL'] });
+    try {
+      say(pg.embedded ? `   embedded PostgreSQL started on ${new URL(pg.url).host} (temp dir, removed at the end)` : `   using DATABASE_URL (${new URL(pg.url).host})`);
+      await walkThrough(io, flag(args, 'keep'), pg);
+      say('\nDemo finished.');
+      return EXIT.ok;
+    } catch (error) {
+      io.stderr(`\ndemo failed: ${messageOf(error)}\n`);
+      return EXIT.failed;
+    } finally {
+      await pg.stop();
+    }
+  },
+};

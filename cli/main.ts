@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+/**
+ * The `strangler` command. Thin: parses flags, calls the parts' public APIs, prints, and
+ * decides the exit code. Only this folder writes to the terminal or exits.
+ */
+import { isStranglerError, messageOf } from '../common/errors.js';
+import { packageVersion } from '../common/package-info.js';
+import { closestName } from '../common/suggest.js';
+import { parseArgs } from './_args.js';
+import { EXIT, renderHelp, type CommandIO } from './_command.js';
+import { COMMANDS } from './_registry.js';
+
+function topLevelHelp(): string {
+  const width = Math.max(...COMMANDS.map((entry) => entry.name.length)) + 2;
+  return [
+    'strangler — move a TypeScript/JavaScript monolith to services one piece at a time.',
+    '',
+    'Usage: strangler <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((entry) => `  ${entry.name.padEnd(width)}${entry.summary}`),
+    '',
+    'Options:',
+    '  -h, --help     Show help (also: strangler <command> --help).',
+    '  -v, --version  Print the version.',
+    '',
+    'Exit codes: 0 success; 1 the work failed or found a problem; 2 bad command line or input;',
+    '3 the command has not landed yet; 130 interrupted.',
+    '',
+  ].join('\n');
+}
+
+function makeIO(): CommandIO {
+  const interrupted = new Promise<NodeJS.Signals>((resolve) => {
+    const once = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', once);
+      process.off('SIGTERM', once);
+      // A second Ctrl-C while cleaning up means "now".
+      process.once('SIGINT', () => process.exit(EXIT.interrupted));
+      resolve(signal);
+    };
+    process.on('SIGINT', once);
+    process.on('SIGTERM', once);
+  });
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+    interrupted,
+    isTTY: process.stderr.isTTY,
+  };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    const target = first === 'help' ? COMMANDS.find((entry) => entry.name === rest[0]) : undefined;
+    if (target) process.stdout.write(renderHelp(await target.load()));
+    else process.stdout.write(topLevelHelp());
+    return first === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (first === '-v' || first === '--version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  const entry = COMMANDS.find((candidate) => candidate.name === first);
+  if (!entry) {
+    const hint = closestName(first, COMMANDS.map((c) => c.name));
+    process.stderr.write(`strangler: unknown command "${first}"${hint ? ` (did you mean "${hint}"?)` : ''}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run strangler --help.\n`);
+    return EXIT.usage;
+  }
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(renderHelp(command));
+    return EXIT.ok;
+  }
+  let args;
+  try {
+    args = command.rawArgs ? { positionals: [...rest], options: {} } : parseArgs(rest, command.options);
+  } catch (error) {
+    process.stderr.write(`strangler ${command.name}: ${messageOf(error)}\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(args, makeIO());
+  } catch (error) {
+    if (isStranglerError(error)) {
+      process.stderr.write(`strangler ${command.name}: ${error.message} [${error.code}]\n`);
+      return error.code.startsWith('CLI_') || error.code.startsWith('CONFIG_') ? EXIT.usage : EXIT.failed;
+    }
+    process.stderr.write(`strangler ${command.name}: unexpected error: ${messageOf(error)}\n`);
+    if (process.env.STRANGLER_DEBUG) process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`);
+    process.stderr.write('This is a bug; please report it with the command you ran (set STRANGLER_DEBUG=1 for a stack trace).\n');
+    return EXIT.failed;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`strangler: ${messageOf(error)}\n`);
+    process.exitCode = EXIT.failed;
+  },
+);

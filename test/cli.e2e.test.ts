@@ -1,0 +1,68 @@
+/**
+ * The `strangler` command as a user runs it: the built CLI (dist/, made by `npm run build`
+ * before the tests) in a child process.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+function strangler(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('strangler CLI', () => {
+  it('prints help with every subcommand and the exit codes', async () => {
+    const result = await strangler(['--help']);
+    expect(result.code).toBe(0);
+    for (const name of ['analyze', 'report', 'plan', 'proxy', 'sync', 'demo']) expect(result.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    expect(result.stdout).toContain('Exit codes:');
+  });
+
+  it('prints its version from package.json', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(await strangler(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it('gives every subcommand a --help', async () => {
+    for (const name of ['analyze', 'report', 'plan', 'proxy', 'sync', 'demo']) {
+      const result = await strangler([name, '--help']);
+      expect(result.code, name).toBe(0);
+      expect(result.stdout, name).toMatch(new RegExp(`Usage: strangler ${name}`));
+    }
+  });
+
+  it('says plainly when a tool has not landed yet, and exits 3 without doing anything', async () => {
+    for (const name of ['proxy', 'sync']) {
+      const result = await strangler([name, '--config', 'x.yaml']);
+      expect(result.code, name).toBe(3);
+      expect(result.stderr, name).toMatch(/not available yet .*Nothing was done\./);
+      expect(result.stdout, name).toBe('');
+    }
+  });
+
+  it('refuses unknown commands and options with a suggestion and exit 2', async () => {
+    expect(await strangler(['anlyze'])).toMatchObject({ code: 2, stderr: expect.stringContaining('did you mean "analyze"') as unknown });
+    expect(await strangler(['demo', '--kep'])).toMatchObject({ code: 2, stderr: expect.stringContaining('did you mean --keep') as unknown });
+  });
+
+  it('runs the demo end to end: monolith and catalog service answer the same', async () => {
+    const result = await strangler(['demo'], { DATABASE_URL: inject('pgAdminUrl') });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/monolith listening on http:\/\/127\.0\.0\.1:\d+ — GET \/health → 200/);
+    expect(result.stdout).toMatch(/5\/5 identical responses\./);
+    expect(result.stdout).toContain('Demo finished.');
+  });
+});
