@@ -4,7 +4,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'fixtures/**', 'scratch/**', 'coverage/**', 'bench/.work/**', 'test-output/**', 'reports/assets/vendor/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'fixtures/**',
+      'scratch/**',
+      'coverage/**',
+      'bench/.work/**',
+      'test-output/**',
+      'reports/assets/vendor/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

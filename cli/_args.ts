@@ -3,7 +3,6 @@ import { StranglerError } from '../common/errors.js';
 import { closestName } from '../common/suggest.js';
 import type { OptionSpec, ParsedArgs } from './_command.js';
 
-
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
   const options: ParsedArgs['options'] = {};
   const positionals: string[] = [];
@@ -43,8 +42,14 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
       spec = undefined;
     }
     if (!spec) {
-      const hint = closestName(name, specs.map((s) => s.name));
-      throw new StranglerError('CLI_UNKNOWN_OPTION', `Unknown option --${name}${hint ? ` (did you mean --${hint}?)` : ''}. Run with --help to see the options.`);
+      const hint = closestName(
+        name,
+        specs.map((s) => s.name),
+      );
+      throw new StranglerError(
+        'CLI_UNKNOWN_OPTION',
+        `Unknown option --${name}${hint ? ` (did you mean --${hint}?)` : ''}. Run with --help to see the options.`,
+      );
     }
     if (spec.type === 'boolean') {
       if (inline !== undefined && inline !== 'true' && inline !== 'false') {

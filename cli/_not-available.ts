@@ -13,7 +13,9 @@ export function notAvailable(spec: { name: string; summary: string; usage: strin
     options: spec.options ?? [],
     rawArgs: true,
     run(_args, io) {
-      io.stderr(`strangler ${spec.name}: not available yet — this tool has not landed in this version (tracked in ${spec.issue}). Nothing was done.\n`);
+      io.stderr(
+        `strangler ${spec.name}: not available yet — this tool has not landed in this version (tracked in ${spec.issue}). Nothing was done.\n`,
+      );
       return Promise.resolve(EXIT.notAvailable);
     },
   };

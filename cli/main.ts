@@ -10,6 +10,9 @@ import { parseArgs } from './_args.js';
 import { EXIT, renderHelp, type CommandIO } from './_command.js';
 import { COMMANDS } from './_registry.js';
 
+/** Error codes that mean "the command line or the input is wrong" (exit 2). */
+const INPUT_ERRORS = ['CLI_', 'CONFIG_', 'ANALYZE_NO_', 'ANALYZE_BAD_', 'ANALYSIS_'];
+
 function topLevelHelp(): string {
   const width = Math.max(...COMMANDS.map((entry) => entry.name.length)) + 2;
   return [
@@ -66,8 +69,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const entry = COMMANDS.find((candidate) => candidate.name === first);
   if (!entry) {
-    const hint = closestName(first, COMMANDS.map((c) => c.name));
-    process.stderr.write(`strangler: unknown command "${first}"${hint ? ` (did you mean "${hint}"?)` : ''}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run strangler --help.\n`);
+    const hint = closestName(
+      first,
+      COMMANDS.map((c) => c.name),
+    );
+    process.stderr.write(
+      `strangler: unknown command "${first}"${hint ? ` (did you mean "${hint}"?)` : ''}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run strangler --help.\n`,
+    );
     return EXIT.usage;
   }
   const command = await entry.load();
@@ -87,7 +95,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (isStranglerError(error)) {
       process.stderr.write(`strangler ${command.name}: ${error.message} [${error.code}]\n`);
-      return error.code.startsWith('CLI_') || error.code.startsWith('CONFIG_') ? EXIT.usage : EXIT.failed;
+      return INPUT_ERRORS.some((prefix) => error.code.startsWith(prefix)) ? EXIT.usage : EXIT.failed;
     }
     process.stderr.write(`strangler ${command.name}: unexpected error: ${messageOf(error)}\n`);
     if (process.env.STRANGLER_DEBUG) process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`);

@@ -83,7 +83,12 @@ export function startNodeService(options: NodeProcessOptions): Promise<RunningSe
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop('SIGKILL');
-      reject(new StranglerError('PROCESS_TIMEOUT', `${options.nodeArgs.join(' ')} did not print "listening on" within ${timeoutMs} ms:\n${output()}`));
+      reject(
+        new StranglerError(
+          'PROCESS_TIMEOUT',
+          `${options.nodeArgs.join(' ')} did not print "listening on" within ${timeoutMs} ms:\n${output()}`,
+        ),
+      );
     }, timeoutMs);
     const onData = (): void => {
       const match = LISTENING.exec(output());

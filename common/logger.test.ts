@@ -4,7 +4,11 @@ import { createLogger, redact } from './logger.js';
 describe('logger', () => {
   it('writes one JSON object per line with level, time and fields', () => {
     const lines: string[] = [];
-    const logger = createLogger({ write: (line) => lines.push(line), now: () => new Date('2026-01-02T03:04:05.000Z'), fields: { tool: 'sync' } });
+    const logger = createLogger({
+      write: (line) => lines.push(line),
+      now: () => new Date('2026-01-02T03:04:05.000Z'),
+      fields: { tool: 'sync' },
+    });
     logger.info('slot created', { slot: 'strangler_1' });
     logger.debug('hidden below the threshold');
     expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
@@ -15,7 +19,10 @@ describe('logger', () => {
   it('never writes secrets: values of secret-looking keys and passwords inside URLs', () => {
     const lines: string[] = [];
     const logger = createLogger({ write: (line) => lines.push(line), format: 'pretty' }).child({ adminToken: 's3cr3t' });
-    logger.warn('connecting to postgres://app:hunter2@db.internal:5432/shop', { headers: { Authorization: 'Bearer abc', accept: 'json' }, password: 'x' });
+    logger.warn('connecting to postgres://app:hunter2@db.internal:5432/shop', {
+      headers: { Authorization: 'Bearer abc', accept: 'json' },
+      password: 'x',
+    });
     const text = lines.join('\n');
     expect(text).not.toMatch(/hunter2|s3cr3t|Bearer abc/);
     expect(text).toContain('postgres://app:***@db.internal:5432/shop');

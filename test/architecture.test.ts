@@ -51,7 +51,9 @@ function importsOf(file: string): Import[] {
   }));
 }
 
-const sources = ['common', 'cli', 'analyzer', 'reports', 'strangler-proxy', 'sync', 'test', 'bench'].flatMap((dir) => listSources(join(ROOT, dir)));
+const sources = ['common', 'cli', 'analyzer', 'reports', 'strangler-proxy', 'sync', 'test', 'bench'].flatMap((dir) =>
+  listSources(join(ROOT, dir)),
+);
 const imports = sources.flatMap(importsOf);
 
 describe('architecture', () => {
@@ -121,7 +123,10 @@ describe('architecture', () => {
       return undefined;
     };
     const chains = sources
-      .filter((file) => (['strangler-proxy', 'sync'].includes(folderOf(file)) || /cli[\\/]commands[\\/](proxy|sync)\.ts$/.test(file)) && !isTest(file))
+      .filter(
+        (file) =>
+          (['strangler-proxy', 'sync'].includes(folderOf(file)) || /cli[\\/]commands[\\/](proxy|sync)\.ts$/.test(file)) && !isTest(file),
+      )
       .map(reachesTypescript)
       .filter((chain): chain is string => chain !== undefined);
     expect(chains).toEqual([]);

@@ -12,7 +12,11 @@ const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
 function strangler(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -26,7 +30,8 @@ describe('strangler CLI', () => {
   it('prints help with every subcommand and the exit codes', async () => {
     const result = await strangler(['--help']);
     expect(result.code).toBe(0);
-    for (const name of ['analyze', 'report', 'plan', 'proxy', 'sync', 'demo']) expect(result.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const name of ['analyze', 'report', 'plan', 'proxy', 'sync', 'demo'])
+      expect(result.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(result.stdout).toContain('Exit codes:');
   });
 
@@ -54,7 +59,10 @@ describe('strangler CLI', () => {
 
   it('refuses unknown commands and options with a suggestion and exit 2', async () => {
     expect(await strangler(['anlyze'])).toMatchObject({ code: 2, stderr: expect.stringContaining('did you mean "analyze"') as unknown });
-    expect(await strangler(['demo', '--kep'])).toMatchObject({ code: 2, stderr: expect.stringContaining('did you mean --keep') as unknown });
+    expect(await strangler(['demo', '--kep'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('did you mean --keep') as unknown,
+    });
   });
 
   it('runs the demo end to end: monolith and catalog service answer the same', async () => {

@@ -24,7 +24,10 @@ interface Fixture {
 function fixture(name: string, tsxLoader: string): Fixture {
   const dir = join(packageRoot(), 'fixtures', name);
   if (!existsSync(join(dir, 'src', 'server.ts'))) {
-    throw new StranglerError('DEMO_FIXTURE_MISSING', `The sample app ${dir} is missing. The demo runs from a clone of the strangler repository.`);
+    throw new StranglerError(
+      'DEMO_FIXTURE_MISSING',
+      `The sample app ${dir} is missing. The demo runs from a clone of the strangler repository.`,
+    );
   }
   return {
     dir,
@@ -37,7 +40,11 @@ function resolveTsx(): string {
   try {
     return createRequire(join(packageRoot(), 'package.json')).resolve('tsx');
   } catch (cause) {
-    throw new StranglerError('DEMO_TSX_MISSING', 'The demo runs the sample apps with tsx, which is not installed. Run `npm install` in the strangler repository first.', { cause });
+    throw new StranglerError(
+      'DEMO_TSX_MISSING',
+      'The demo runs the sample apps with tsx, which is not installed. Run `npm install` in the strangler repository first.',
+      { cause },
+    );
   }
 }
 
@@ -124,7 +131,11 @@ export const demoCommand: Command = {
     say('1. PostgreSQL');
     const pg = await obtainPostgres({ env: io.env, envNames: ['DATABASE_URL'] });
     try {
-      say(pg.embedded ? `   embedded PostgreSQL started on ${new URL(pg.url).host} (temp dir, removed at the end)` : `   using DATABASE_URL (${new URL(pg.url).host})`);
+      say(
+        pg.embedded
+          ? `   embedded PostgreSQL started on ${new URL(pg.url).host} (temp dir, removed at the end)`
+          : `   using DATABASE_URL (${new URL(pg.url).host})`,
+      );
       await walkThrough(io, flag(args, 'keep'), pg);
       say('\nDemo finished.');
       return EXIT.ok;

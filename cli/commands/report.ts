@@ -1,8 +1,49 @@
-import { notAvailable } from '../_not-available.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { StranglerError, messageOf } from '../../common/errors.js';
+import { readAnalysis } from '../../common/contracts/analysis-v1.js';
+import { REPORTERS } from '../../reports/index.js';
+import { stringOption } from '../_args.js';
+import { EXIT, type Command } from '../_command.js';
 
-export const reportCommand = notAvailable({
+export const reportCommand: Command = {
   name: 'report',
-  summary: "Render the HTML or Markdown report again from an analysis.json.",
+  summary: 'Render the HTML or Markdown report again from an analysis.json.',
   usage: 'strangler report <analysis.json> [--format html|md] [--out <file>]',
-  issue: 'issue 4 (reports)',
-});
+  details: 'Without --out the report goes to stdout. The HTML format has not landed yet (issue 4); use --format md.',
+  options: [
+    { name: 'format', type: 'string', placeholder: 'html|md', default: 'html', description: 'Report format.' },
+    { name: 'out', type: 'string', placeholder: '<file>', description: 'Write the report to this file.' },
+  ],
+  async run(args, io) {
+    const file = args.positionals[0];
+    if (file === undefined || args.positionals.length > 1) {
+      io.stderr('strangler report: give one analysis.json, e.g. `strangler report strangler-report/analysis.json --format md`.\n');
+      return EXIT.usage;
+    }
+    const format = stringOption(args, 'format') ?? 'html';
+    if (format === 'html') {
+      io.stderr('strangler report: the HTML report is not available yet (tracked in issue 4). Nothing was done; use --format md.\n');
+      return EXIT.notAvailable;
+    }
+    if (format !== 'md') throw new StranglerError('CLI_BAD_VALUE', `--format must be html or md, got "${format}".`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(resolve(io.cwd, file), 'utf8')) as unknown;
+    } catch (cause) {
+      throw new StranglerError(
+        'ANALYSIS_UNREADABLE',
+        `Cannot read ${file} as JSON: ${messageOf(cause)}. Give the analysis.json written by \`strangler analyze\`.`,
+        { cause },
+      );
+    }
+    const output = REPORTERS.md.render(readAnalysis(parsed, file));
+    const out = stringOption(args, 'out');
+    if (out === undefined) io.stdout(output);
+    else {
+      await writeFile(resolve(io.cwd, out), output);
+      io.stdout(`report written to ${resolve(io.cwd, out)}\n`);
+    }
+    return EXIT.ok;
+  },
+};

@@ -12,7 +12,11 @@ export async function loadConfigFile(path: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new StranglerError('CONFIG_NOT_FOUND', `Cannot read config file ${path}: ${messageOf(cause)}. Check the path given to --config.`, { cause });
+    throw new StranglerError(
+      'CONFIG_NOT_FOUND',
+      `Cannot read config file ${path}: ${messageOf(cause)}. Check the path given to --config.`,
+      { cause },
+    );
   }
   return parseConfigText(text, path);
 }

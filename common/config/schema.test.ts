@@ -26,7 +26,14 @@ function issuesOf(value: unknown): Array<{ path: string; message: string }> {
 describe('config schema', () => {
   it('fills defaults, converts durations and freezes the result', () => {
     const config = validate(configSchema, { routes: [{ path: '/api', target: 'catalog', timeout: '2s' }] });
-    expect(config.routes[0]).toEqual({ path: '/api', target: 'catalog', weight: 0, enabled: false, timeout: 2000, balancer: 'round-robin' });
+    expect(config.routes[0]).toEqual({
+      path: '/api',
+      target: 'catalog',
+      weight: 0,
+      enabled: false,
+      timeout: 2000,
+      balancer: 'round-robin',
+    });
     expect(Object.isFrozen(config.routes[0])).toBe(true);
     expect(() => {
       (config.routes as unknown[]).push({});
@@ -34,7 +41,12 @@ describe('config schema', () => {
   });
 
   it('names every bad key with its full path', () => {
-    const issues = issuesOf({ routes: [{ path: '/ok', target: 'a' }, { path: 'nope', target: '', weight: 150, timout: '1s', balancer: 'random' }] });
+    const issues = issuesOf({
+      routes: [
+        { path: '/ok', target: 'a' },
+        { path: 'nope', target: '', weight: 150, timout: '1s', balancer: 'random' },
+      ],
+    });
     expect(issues).toEqual([
       { path: 'routes[1].timout', message: 'unknown key; did you mean "timeout"?' },
       { path: 'routes[1].path', message: '"nope" is not a path starting with /' },
@@ -75,7 +87,13 @@ describe('config schema', () => {
 
   it('describes itself for the docs', () => {
     const rows = describeSchema(routeSchema);
-    expect(rows.find((row) => row.path === 'weight')).toEqual({ path: 'weight', kind: 'number', required: false, default: 0, description: 'percent diverted' });
+    expect(rows.find((row) => row.path === 'weight')).toEqual({
+      path: 'weight',
+      kind: 'number',
+      required: false,
+      default: 0,
+      description: 'percent diverted',
+    });
     expect(rows.find((row) => row.path === 'path')?.required).toBe(true);
   });
 });

@@ -166,7 +166,11 @@ export function object<S extends Shape>(shape: S, options: Common<ObjectOf<S>> =
       const raw = input[key];
       if (raw === undefined) {
         if (field.defaultValue !== undefined) out[key] = structuredClone(field.defaultValue);
-        else if (!field.optional) issues.push({ path: join(path, key), message: `is required (${field.kind}${field.description ? ': ' + field.description : ''})` });
+        else if (!field.optional)
+          issues.push({
+            path: join(path, key),
+            message: `is required (${field.kind}${field.description ? ': ' + field.description : ''})`,
+          });
         continue;
       }
       const checked = field.check(raw, join(path, key), issues);

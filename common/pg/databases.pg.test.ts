@@ -19,7 +19,10 @@ describe('databases', () => {
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     try {
-      const left = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1 UNION ALL SELECT 1 FROM pg_replication_slots WHERE slot_name = $2', [name, `${name}_slot`]);
+      const left = await admin.query(
+        'SELECT 1 FROM pg_database WHERE datname = $1 UNION ALL SELECT 1 FROM pg_replication_slots WHERE slot_name = $2',
+        [name, `${name}_slot`],
+      );
       expect(left.rowCount).toBe(0);
     } finally {
       await admin.end();

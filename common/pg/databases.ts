@@ -19,11 +19,13 @@ export interface PostgresHandle {
  * Uses the server named by the first of `envNames` that is set in `env`, or starts an
  * embedded one.
  */
-export async function obtainPostgres(options: {
-  env?: NodeJS.ProcessEnv;
-  envNames?: readonly string[];
-  logger?: Logger;
-} = {}): Promise<PostgresHandle> {
+export async function obtainPostgres(
+  options: {
+    env?: NodeJS.ProcessEnv;
+    envNames?: readonly string[];
+    logger?: Logger;
+  } = {},
+): Promise<PostgresHandle> {
   const env = options.env ?? process.env;
   for (const name of options.envNames ?? ['DATABASE_URL']) {
     const url = env[name];
@@ -46,7 +48,10 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function checkName(name: string): void {
   if (!IDENTIFIER.test(name)) {
-    throw new StranglerError('PG_BAD_DATABASE_NAME', `"${name}" is not a plain lower-case database name; use letters, digits and underscores.`);
+    throw new StranglerError(
+      'PG_BAD_DATABASE_NAME',
+      `"${name}" is not a plain lower-case database name; use letters, digits and underscores.`,
+    );
   }
 }
 
@@ -70,7 +75,10 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
   await client.connect();
   try {
     await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-    const slots = await client.query<{ slot_name: string }>('SELECT slot_name FROM pg_replication_slots WHERE database = $1 AND NOT active', [name]);
+    const slots = await client.query<{ slot_name: string }>(
+      'SELECT slot_name FROM pg_replication_slots WHERE database = $1 AND NOT active',
+      [name],
+    );
     for (const row of slots.rows) await client.query('SELECT pg_drop_replication_slot($1)', [row.slot_name]);
     await client.query(`DROP DATABASE IF EXISTS ${name}`);
   } finally {

@@ -48,7 +48,10 @@ describe('embedded PostgreSQL', () => {
   });
 
   it('creates a pgoutput slot', async () => {
-    const [slot] = await query<{ slot_name: string }>(server.url, "SELECT slot_name FROM pg_create_logical_replication_slot('probe', 'pgoutput')");
+    const [slot] = await query<{ slot_name: string }>(
+      server.url,
+      "SELECT slot_name FROM pg_create_logical_replication_slot('probe', 'pgoutput')",
+    );
     expect(slot?.slot_name).toBe('probe');
     await query(server.url, "SELECT pg_drop_replication_slot('probe')");
   });
@@ -75,7 +78,9 @@ describe('embedded PostgreSQL lifecycle', () => {
 
   it('is stopped and removed by its watchdog when the owning process is killed with SIGKILL', async () => {
     const tsx = createRequire(import.meta.url).resolve('tsx');
-    const child = spawn(process.execPath, ['--import', tsx, join(import.meta.dirname, '__fixtures__', 'hold-postgres.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', tsx, join(import.meta.dirname, '__fixtures__', 'hold-postgres.ts')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const info = await new Promise<{ url: string; directory: string }>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {

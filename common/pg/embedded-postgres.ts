@@ -252,7 +252,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     logger.debug('initdb', { dataDir });
     await run(
       bin.initdb,
-      ['-D', dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-sync', '--no-instructions'],
+      [
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        `--pwfile=${pwFile}`,
+        '-E',
+        'UTF8',
+        '--no-sync',
+        '--no-instructions',
+      ],
       runAs,
     );
     rmSync(pwFile, { force: true });

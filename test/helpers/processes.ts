@@ -27,5 +27,10 @@ export function runScript(options: RunOptions): Promise<string> {
 
 /** Starts a server process and resolves once it prints `listening on http://host:port`. */
 export function startService(options: RunOptions): Promise<ServiceProcess> {
-  return startNodeService({ cwd: options.cwd, nodeArgs: nodeArgs(options), env: { PORT: '0', ...options.env }, timeoutMs: options.timeoutMs ?? 30_000 });
+  return startNodeService({
+    cwd: options.cwd,
+    nodeArgs: nodeArgs(options),
+    env: { PORT: '0', ...options.env },
+    timeoutMs: options.timeoutMs ?? 30_000,
+  });
 }
