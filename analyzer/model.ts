@@ -3,6 +3,7 @@
  *   extract (fs, parsers) -> graph/signals (pure) -> boundaries (pure) -> analysis.json
  * Paths are always relative to the analyzed root, with `/` separators.
  */
+import type { AnalysisCandidate } from '../common/contracts/analysis-v1.js';
 
 export interface Warning {
   /** Stable code, e.g. PARSE_ERROR, FILE_TOO_LARGE, BINARY_FILE, UNREADABLE, SYMLINK_LOOP, UNRESOLVED_IMPORT, TSCONFIG_INVALID. */
@@ -89,16 +90,8 @@ export interface ExtractedProject {
   warnings: Warning[];
 }
 
-/** Per-candidate result of the boundaries stage. */
-export interface Candidate {
-  id: string;
-  name: string;
-  modules: string[];
-  routes: Array<{ method: string; path: string; module: string }>;
-  tables: Array<{ name: string; reads: number; writes: number }>;
-  dependsOn: Array<{ candidate: string; edges: number }>;
-  metrics: { files: number; loc: number; cohesion: number };
-}
+/** Per-candidate result of the boundaries stage: exactly the contract's candidate. */
+export type Candidate = AnalysisCandidate;
 
 export interface BoundaryMetrics {
   modularity: number;
