@@ -44,7 +44,7 @@ function runOne(tool: string, dir: string, timeoutMs: number): Run {
       tool,
       files: 0,
       edges: 0,
-      ms: timeoutMs,
+      ms: Math.round(performance.now() - started),
       maxRssMb: 0,
       timedOut,
       failure: timedOut ? `timeout after ${timeoutMs / 1000} s` : error,
