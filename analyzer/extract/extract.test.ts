@@ -70,6 +70,38 @@ describe('extractProject', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  it('resolves packages of the repo (workspaces) through exports, subpath patterns and main, mapped back to source', async () => {
+    const root = repo({
+      'package.json': JSON.stringify({ name: 'monorepo', private: true, workspaces: ['packages/*'] }),
+      'pnpm-workspace.yaml': 'packages:\n  - apps/*\n',
+      'packages/money/package.json': JSON.stringify({
+        name: '@acme/money',
+        exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' }, './format/*': { default: './dist/format/*.js' } },
+      }),
+      'packages/money/src/index.ts': 'export const cents = 1;',
+      'packages/money/src/format/eur.ts': 'export const eur = 1;',
+      'packages/legacy/package.json': JSON.stringify({ name: 'legacy-utils', main: 'lib/main.js' }),
+      'packages/legacy/lib/main.js': 'module.exports = {};',
+      'apps/api/package.json': JSON.stringify({ name: 'api', dependencies: { '@acme/money': 'workspace:*' } }),
+      'apps/api/src/main.ts': [
+        "import { cents } from '@acme/money';",
+        "import { eur } from '@acme/money/format/eur';",
+        "import legacy from 'legacy-utils';",
+        "import { nope } from '@acme/money/not-exported';",
+        "import lodash from 'lodash';",
+        'export const all = [cents, eur, legacy, nope, lodash];',
+      ].join('\n'),
+    });
+    const result = await extractProject(root);
+    expect(result.edges.map((e) => e.to)).toEqual([
+      'packages/legacy/lib/main.js',
+      'packages/money/src/format/eur.ts',
+      'packages/money/src/index.ts',
+    ]);
+    expect(result.unresolved).toEqual([{ from: 'apps/api/src/main.ts', specifier: '@acme/money/not-exported' }]);
+    expect(result.externals).toEqual({ lodash: 1 });
+  });
+
   it('flags type-only edges: `import type`, per-name `type`, and names the target exports only as types', async () => {
     const root = repo({
       'a.ts':

@@ -12,6 +12,7 @@ import { silentLogger, type Logger } from '../../common/logger.js';
 import type { ImportEdge, ImportRef, SourceLanguage, SourceModule, UnresolvedImport, Warning } from '../model.js';
 import { discoverSources } from './discover.js';
 import { parseImports } from './parse-imports.js';
+import { readRepoPackages } from './packages.js';
 import { readPathScopes } from './project-config.js';
 import { Resolver } from './resolve.js';
 
@@ -92,6 +93,7 @@ export async function extractProject(
   const warnings: Warning[] = [...discovered.warnings];
   // Each tsconfig.json/jsconfig.json scopes the files below it; the files they extend come in through `extends`.
   const configs = discoverSources(root, { fileName: /^[tj]sconfig\.json$/, ...(options.exclude ? { exclude: options.exclude } : {}) });
+  const manifests = discoverSources(root, { fileName: /^package\.json$/, ...(options.exclude ? { exclude: options.exclude } : {}) });
   progress({ phase: 'discover', done: 1, total: 1 });
   if (discovered.files.length === 0) {
     throw new StranglerError(
@@ -149,7 +151,12 @@ export async function extractProject(
   progress({ phase: 'parse', done: discovered.files.length, total: discovered.files.length });
 
   const moduleSet = new Set(modules.map((m) => m.path));
-  const resolver = new Resolver(root, moduleSet, readPathScopes(root, configs.files, warnings));
+  const resolver = new Resolver(
+    root,
+    moduleSet,
+    readPathScopes(root, configs.files, warnings),
+    readRepoPackages(root, manifests.files, warnings),
+  );
   const edges = new Map<string, { from: string; to: string; names: Set<string>; refs: ImportRef[] }>();
   const unresolved: UnresolvedImport[] = [];
   const externalUsers = new Map<string, Set<string>>();

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, posix, resolve, sep } from 'node:path';
+import { packageTargets, sourceCandidates, type RepoPackage } from './packages.js';
 import { scopeFor, type PathScope } from './project-config.js';
 
 export type Resolution =
@@ -25,6 +26,7 @@ export class Resolver {
     root: string,
     private readonly files: ReadonlySet<string>,
     private readonly scopes: readonly PathScope[],
+    private readonly packages: ReadonlyMap<string, RepoPackage> = new Map(),
   ) {
     this.root = resolve(root);
   }
@@ -111,6 +113,15 @@ export class Resolver {
     }
     const parts = specifier.split('/');
     const pkg = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
+    const local = this.packages.get(pkg);
+    if (local) {
+      const subpath = specifier === pkg ? '.' : `.${specifier.slice(pkg.length)}`;
+      for (const candidate of packageTargets(local, subpath).flatMap(sourceCandidates)) {
+        const path = this.probe(posix.join(local.dir, candidate));
+        if (path) return { kind: 'file', path };
+      }
+      return { kind: 'unresolved' };
+    }
     return { kind: 'external', pkg };
   }
 }
