@@ -1,0 +1,1 @@
+export const legacyRound = (amount) => Math.round(amount);

@@ -1,0 +1,1 @@
+export const toCents = (amount) => amount * 100;

@@ -1,0 +1,1 @@
+export const toCents = (amount) => Math.round(amount * 100);

@@ -1,0 +1,3 @@
+import { run } from '@app/run.js';
+
+export const main = run;

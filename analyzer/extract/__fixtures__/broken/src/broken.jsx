@@ -1,0 +1,5 @@
+import { ok } from './ok.js';
+
+export const view = <div>{ok}</div>;
+export const = ;
+import { after } from './after.js';

@@ -1,0 +1,1 @@
+export const sample = 'kept: fixtures are code the team maintains';

@@ -1,0 +1,1 @@
+export const generated = 1;

@@ -1,0 +1,1 @@
+export const setup = 1;

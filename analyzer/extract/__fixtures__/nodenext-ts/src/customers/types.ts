@@ -1,0 +1,6 @@
+export interface Customer {
+  id: CustomerId;
+  name: string;
+}
+
+export type CustomerId = string;

@@ -1,0 +1,3 @@
+export function health(): string {
+  return 'ok';
+}

@@ -1,0 +1,2 @@
+const legacy = { version: 1 };
+export = legacy;

@@ -1,0 +1,2 @@
+export { createOrder } from './service.js';
+export type { OrderId } from './types.js';

@@ -1,0 +1,6 @@
+export type OrderId = string;
+
+export interface OrderDraft {
+  id: OrderId;
+  total: number;
+}

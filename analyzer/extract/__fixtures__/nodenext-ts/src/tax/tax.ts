@@ -1,0 +1,5 @@
+export interface Tax {
+  rate: number;
+}
+
+export const TAX_VERSION = 1;

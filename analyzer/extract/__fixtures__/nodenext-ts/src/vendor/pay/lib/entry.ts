@@ -1,0 +1,3 @@
+export default function pay(amount: number): boolean {
+  return amount > 0;
+}

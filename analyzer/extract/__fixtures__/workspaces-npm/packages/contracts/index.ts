@@ -1,0 +1,4 @@
+export interface OrderPlaced {
+  orderId: string;
+  total: number;
+}

@@ -1,0 +1,3 @@
+import { cents } from '../index.js';
+
+export const eur = (amount: number): string => `${cents(amount) / 100} EUR`;

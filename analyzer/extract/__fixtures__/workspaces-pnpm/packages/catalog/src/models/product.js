@@ -1,0 +1,1 @@
+export const product = { name: 'lamp' };

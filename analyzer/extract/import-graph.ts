@@ -1,0 +1,60 @@
+/**
+ * From each file's import references to the graph: references aggregated per (from, to)
+ * into weighted edges flagged type-only and dynamic, the imports that do not resolve, and
+ * the external packages with how many files use each.
+ */
+import type { ImportEdge, UnresolvedImport } from '../model.js';
+import type { SourceRef } from './file-summary.js';
+import type { Resolution } from './resolver.js';
+import type { TypeExports } from './type-exports.js';
+import { comparePaths } from './walk-tree.js';
+
+export interface ImportGraph {
+  edges: ImportEdge[];
+  unresolved: UnresolvedImport[];
+  externals: Record<string, number>;
+}
+
+/** What one reference adds to an edge's weight: each named symbol once; a namespace, side-effect, require or dynamic import once each. */
+const weightKey = (ref: SourceRef, name: string): string => (name === '*' ? `*${ref.kind}` : name);
+
+export function buildImportGraph(
+  refsByFile: ReadonlyMap<string, readonly SourceRef[]>,
+  resolve: (from: string, specifier: string) => Resolution,
+  typeExports: TypeExports,
+): ImportGraph {
+  const edges: ImportEdge[] = [];
+  const unresolved: UnresolvedImport[] = [];
+  const externalUsers = new Map<string, number>();
+
+  for (const from of [...refsByFile.keys()].sort(comparePaths)) {
+    const byTarget = new Map<string, { keys: Set<string>; typeOnly: boolean; dynamic: boolean }>();
+    const packages = new Set<string>();
+    const missing = new Set<string>();
+    for (const ref of refsByFile.get(from) ?? []) {
+      const target = resolve(from, ref.specifier);
+      if (target.kind === 'external') packages.add(target.pkg);
+      else if (target.kind === 'unresolved') missing.add(ref.specifier);
+      if (target.kind !== 'file' || target.path === from) continue;
+      const to = target.path;
+      const typeOnly =
+        ref.typeOnly ||
+        (!ref.names.includes('*') && ref.names.every((name) => ref.typeNames?.has(name) === true || typeExports.isTypeOnly(to, name)));
+      const edge = byTarget.get(to) ?? { keys: new Set<string>(), typeOnly: true, dynamic: true };
+      for (const name of ref.names) edge.keys.add(weightKey(ref, name));
+      edge.typeOnly &&= typeOnly;
+      edge.dynamic &&= ref.kind === 'dynamic-import';
+      byTarget.set(to, edge);
+    }
+    for (const to of [...byTarget.keys()].sort(comparePaths)) {
+      const edge = byTarget.get(to);
+      if (edge) edges.push({ from, to, weight: Math.max(1, edge.keys.size), typeOnly: edge.typeOnly, dynamic: edge.dynamic });
+    }
+    for (const pkg of packages) externalUsers.set(pkg, (externalUsers.get(pkg) ?? 0) + 1);
+    for (const specifier of missing) unresolved.push({ from, specifier });
+  }
+
+  const externals: Record<string, number> = {};
+  for (const pkg of [...externalUsers.keys()].sort(comparePaths)) externals[pkg] = externalUsers.get(pkg) ?? 0;
+  return { edges, unresolved, externals };
+}

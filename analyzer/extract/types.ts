@@ -1,0 +1,71 @@
+/**
+ * The extract stage's public shapes: options, result, and the collector seam through which
+ * other stages (routes, tables) see each syntax tree during the one parse.
+ */
+import type ts from 'typescript';
+import type { Logger } from '../../common/logger.js';
+import type { ImportEdge, SourceModule, UnresolvedImport, Warning } from '../model.js';
+
+export interface ParsedFile {
+  /** Relative to the analyzed root, `/` separators. */
+  path: string;
+  text: string;
+  /** Parsed with `setParentNodes: true`; do not keep it past `visit`. */
+  sourceFile: ts.SourceFile;
+}
+
+export interface CollectorContext {
+  root: string;
+  modules: ReadonlySet<string>;
+  /** The analyzed file an import specifier names, or undefined (external, unresolved, not a source). */
+  resolveImport(fromPath: string, specifier: string): string | undefined;
+}
+
+/** A signal extractor that sees every parsed file, then the import resolver. */
+export interface FileCollector {
+  visit(file: ParsedFile): void;
+  finish(context: CollectorContext): void;
+}
+
+export interface ExtractProgress {
+  phase: 'discover' | 'parse' | 'resolve';
+  done: number;
+  total: number;
+}
+
+export interface ExtractOptions {
+  /** Globs (root-relative) a source file must match; default: every source file. */
+  include?: string[];
+  /** Globs (root-relative) of files and folders to leave out, on top of the defaults. */
+  exclude?: string[];
+  /** Keep test files and folders (left out by default). */
+  includeTests?: boolean;
+  /** Files larger than this are skipped with a FILE_TOO_LARGE warning (default 1 MB). */
+  maxFileBytes?: number;
+  logger?: Logger;
+  onProgress?: (event: ExtractProgress) => void;
+}
+
+export interface ExtractStats {
+  /** Source files found, before the size, binary and readability checks. */
+  discovered: number;
+  /** `import(x)`/`require(x)` with a computed argument: counted, never edges. */
+  nonLiteralImports: number;
+  durationMs: number;
+}
+
+export interface ExtractResult {
+  /** The root as given. */
+  root: string;
+  /** Sorted by path. */
+  modules: SourceModule[];
+  /** Sorted by `from`, then `to`. */
+  edges: ImportEdge[];
+  /** Relative and aliased imports that name no file, sorted by `from`. */
+  unresolved: UnresolvedImport[];
+  /** External package -> number of files that import it. */
+  externals: Record<string, number>;
+  /** Sorted by path, then code. */
+  warnings: Warning[];
+  stats: ExtractStats;
+}

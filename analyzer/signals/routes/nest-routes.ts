@@ -1,0 +1,91 @@
+/**
+ * NestJS controllers: `@Controller('orders')` / `@Controller({ path })` on the class and
+ * `@Get(':id')`, `@Post()`… on its methods. The global prefix (`app.setGlobalPrefix`) is
+ * applied when all files have been seen. routing-controllers' `@JsonController` reads the
+ * same way.
+ */
+import ts from 'typescript';
+import { skipOuter } from '../ast/declarations.js';
+import { objectProperty, staticStrings } from '../ast/literals.js';
+import type { Warning } from '../../model.js';
+import type { NestRouteFact } from './route-facts.js';
+
+const METHOD_DECORATORS: Record<string, string> = {
+  Get: 'GET',
+  Post: 'POST',
+  Put: 'PUT',
+  Patch: 'PATCH',
+  Delete: 'DELETE',
+  Options: 'OPTIONS',
+  Head: 'HEAD',
+  All: 'ALL',
+  Search: 'SEARCH',
+};
+
+interface DecoratorCall {
+  name: string;
+  args: readonly ts.Expression[];
+}
+
+function decoratorCalls(node: ts.Node): DecoratorCall[] {
+  if (!ts.canHaveDecorators(node)) return [];
+  const calls: DecoratorCall[] = [];
+  for (const decorator of ts.getDecorators(node) ?? []) {
+    const expression = skipOuter(decorator.expression);
+    if (!ts.isCallExpression(expression)) continue;
+    const callee = expression.expression;
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    if (name !== undefined) calls.push({ name, args: expression.arguments });
+  }
+  return calls;
+}
+
+/** Paths of a decorator argument: none → [''], a string or array of strings, or `{ path }`. */
+function decoratorPaths(args: readonly ts.Expression[], allowOptions: boolean): string[] | undefined {
+  const first = args[0];
+  if (!first) return [''];
+  const direct = staticStrings(first);
+  if (direct) return direct;
+  if (allowOptions && ts.isObjectLiteralExpression(skipOuter(first))) {
+    const path = objectProperty(first, 'path');
+    return path ? staticStrings(path) : [''];
+  }
+  return undefined;
+}
+
+/** The routes a controller class declares. */
+export function nestRoutesOf(node: ts.ClassLikeDeclaration, file: string, warnings: Warning[]): NestRouteFact[] {
+  const controller = decoratorCalls(node).find((call) => call.name === 'Controller' || call.name === 'JsonController');
+  if (!controller) return [];
+  const framework = controller.name === 'Controller' ? 'nestjs' : 'unknown';
+  const controllerPaths = decoratorPaths(controller.args, true);
+  const className = node.name?.text ?? 'default';
+  if (!controllerPaths) {
+    warnings.push({
+      code: 'ROUTE_DYNAMIC_PATH',
+      path: file,
+      message: `${file}: the path of controller ${className} is not a literal; its routes are left out.`,
+    });
+    return [];
+  }
+  const facts: NestRouteFact[] = [];
+  for (const member of node.members) {
+    if (!ts.isMethodDeclaration(member)) continue;
+    for (const call of decoratorCalls(member)) {
+      const method = METHOD_DECORATORS[call.name];
+      if (method === undefined) continue;
+      const paths = decoratorPaths(call.args, false);
+      if (!paths) {
+        const name = member.name.getText();
+        warnings.push({
+          code: 'ROUTE_DYNAMIC_PATH',
+          path: file,
+          message: `${file}: the path of ${className}.${name} is not a literal; route left out.`,
+        });
+        continue;
+      }
+      facts.push({ file, method, controllerPaths, paths, framework });
+    }
+  }
+  return facts;
+}

@@ -1,0 +1,451 @@
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import type { HttpRoute } from '../../model.js';
+import { createRouteCollector } from './route-collector.js';
+
+/** Parses the files, runs the collector, and resolves relative imports (plus `aliases`) against the file set. */
+function collect(files: Record<string, string>, aliases: Record<string, string> = {}) {
+  const collector = createRouteCollector();
+  const paths = new Set(Object.keys(files));
+  for (const [path, text] of Object.entries(files)) {
+    collector.visit({ path, text, sourceFile: ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true) });
+  }
+  const resolveImport = (from: string, specifier: string): string | undefined => {
+    const alias = aliases[specifier];
+    if (alias !== undefined) return alias;
+    if (!specifier.startsWith('.')) return undefined;
+    const parts = from.split('/').slice(0, -1);
+    for (const piece of specifier.split('/')) {
+      if (piece === '..') parts.pop();
+      else if (piece !== '.') parts.push(piece);
+    }
+    const base = parts.join('/').replace(/\.js$/, '');
+    return [`${base}.ts`, `${base}.js`, `${base}/index.ts`, base].find((candidate) => paths.has(candidate));
+  };
+  collector.finish({ root: '/repo', modules: paths, resolveImport });
+  return { routes: collector.routes(), warnings: collector.warnings() };
+}
+
+const lines = (routes: HttpRoute[]): string[] => routes.map((route) => `${route.method} ${route.path} ${route.module}`).sort();
+
+describe('express routes', () => {
+  it('finds app and router routes with every method, route() chains, and the receiver kinds', () => {
+    const { routes } = collect({
+      'src/app.ts': `
+        import express, { Router, type Express } from 'express';
+        const app = express();
+        const router = express.Router();
+        const other = Router();
+        app.get('/health', (_req, res) => res.send('ok'));
+        router.post('/items', handler);
+        router.put('/items/:id', handler);
+        router.patch('/items/:id', handler);
+        router.delete('/items/:id', handler);
+        router.options('/items', handler);
+        router.head('/items', handler);
+        other.all('/any', handler);
+        router.route('/books/:id').get(handler).put(handler).delete(handler);
+        app.get(['/a', '/b'], handler);
+        app.get('env');
+        export function register(r: Router, application: Express) {
+          r.get('/typed', handler);
+          application.post('/typed-app', handler);
+        }
+      `,
+    });
+    expect(lines(routes)).toEqual([
+      'ALL /any src/app.ts',
+      'DELETE /books/:id src/app.ts',
+      'DELETE /items/:id src/app.ts',
+      'GET /a src/app.ts',
+      'GET /b src/app.ts',
+      'GET /books/:id src/app.ts',
+      'GET /health src/app.ts',
+      'GET /typed src/app.ts',
+      'HEAD /items src/app.ts',
+      'OPTIONS /items src/app.ts',
+      'PATCH /items/:id src/app.ts',
+      'POST /items src/app.ts',
+      'POST /typed-app src/app.ts',
+      'PUT /books/:id src/app.ts',
+      'PUT /items/:id src/app.ts',
+    ]);
+    expect(routes.every((route) => route.framework === 'express')).toBe(true);
+  });
+
+  it('joins prefixes across three levels of files and every export form', () => {
+    const { routes } = collect({
+      'src/app.ts': `
+        import express from 'express';
+        import { apiRouter } from './api';
+        import legacy = require('./legacy');
+        const app = express();
+        app.use('/api/', apiRouter);
+        app.use('/legacy', legacy);
+        app.listen(3000);
+      `,
+      'src/api/index.ts': `
+        import { Router } from 'express';
+        import ordersRouter from '../orders/orders.routes';
+        import { usersRouter as people } from '../users';
+        export const apiRouter = Router();
+        apiRouter.use('/v1', v1());
+        function v1() {
+          const r = Router();
+          r.use('/orders', ordersRouter);
+          r.use('/people', people);
+          return r;
+        }
+      `,
+      'src/orders/orders.routes.ts': `
+        import { Router } from 'express';
+        const router = Router();
+        router.get('/', list);
+        router.get('/:id', show);
+        export default router;
+      `,
+      'src/users/index.ts': `export { router as usersRouter } from './users.routes';`,
+      'src/users/users.routes.ts': `
+        import { Router } from 'express';
+        const r = Router();
+        r.post('/', create);
+        export { r as router };
+      `,
+      'src/legacy.js': `
+        const express = require('express');
+        const router = express.Router();
+        router.get('/ping', (req, res) => res.send('pong'));
+        module.exports = router;
+      `,
+    });
+    expect(lines(routes)).toEqual([
+      'GET /api/v1/orders src/orders/orders.routes.ts',
+      'GET /api/v1/orders/:id src/orders/orders.routes.ts',
+      'GET /legacy/ping src/legacy.js',
+      'POST /api/v1/people src/users/users.routes.ts',
+    ]);
+  });
+
+  it('follows routers returned by imported factories, including `export =` and aliases', () => {
+    const { routes } = collect(
+      {
+        'src/app.ts': `
+          import express from 'express';
+          import { createOrdersRouter } from '@app/orders';
+          import makeCart from './cart';
+          import notifications = require('./notifications');
+          export function createApp(deps: Deps) {
+            const app = express();
+            app.use('/api/orders', createOrdersRouter(deps));
+            app.use('/api/cart', requireLogin, makeCart());
+            app.use('/api/notifications', notifications);
+            app.use(authenticate);
+            return app;
+          }
+        `,
+        'src/orders/routes.ts': `
+          import { Router } from 'express';
+          export function createOrdersRouter(deps: Deps): Router {
+            const router = Router();
+            router.get('/:id', (req, res) => res.json(deps.find(req.params.id)));
+            router.post('/:id/cancel', cancel);
+            return router;
+          }
+        `,
+        'src/cart.ts': `
+          import { Router } from 'express';
+          export default () => Router().get('/', view).post('/items', add);
+        `,
+        'src/notifications.ts': `
+          import { Router } from 'express';
+          const notificationsRouter = Router();
+          notificationsRouter.get('/', inbox);
+          export = notificationsRouter;
+        `,
+      },
+      { '@app/orders': 'src/orders/routes.ts' },
+    );
+    expect(lines(routes)).toEqual([
+      'GET /api/cart src/cart.ts',
+      'GET /api/notifications src/notifications.ts',
+      'GET /api/orders/:id src/orders/routes.ts',
+      'POST /api/cart/items src/cart.ts',
+      'POST /api/orders/:id/cancel src/orders/routes.ts',
+    ]);
+  });
+
+  it('binds routers passed to functions and class properties', () => {
+    const { routes } = collect({
+      'src/app.ts': `
+        import express, { Router } from 'express';
+        import { registerAdmin } from './admin';
+        import { UsersController } from './users';
+        const app = express();
+        const admin = Router();
+        registerAdmin(admin);
+        app.use('/admin', admin);
+        app.use('/users', new UsersController().router);
+      `,
+      'src/admin.ts': `
+        export function registerAdmin(router) {
+          router.get('/stats', stats);
+        }
+      `,
+      'src/users.ts': `
+        import { Router } from 'express';
+        export class UsersController {
+          public router = Router();
+          constructor() {
+            this.router.get('/:id', this.show);
+          }
+        }
+      `,
+    });
+    expect(lines(routes)).toEqual(['GET /admin/stats src/admin.ts', 'GET /users/:id src/users.ts']);
+  });
+
+  it('follows use() chains on an inline router and routes added to an imported router', () => {
+    const { routes } = collect({
+      'src/main.ts': `
+        import express from 'express';
+        import routes from './routes';
+        import './extra';
+        const app = express();
+        app.use(routes);
+      `,
+      'src/routes.ts': `
+        import { Router } from 'express';
+        import tags from './tags';
+        import { shared } from './shared';
+        const api = Router().use(tags).use('/shared', shared);
+        export default Router().use('/api', api);
+      `,
+      'src/tags.ts': `
+        import { Router } from 'express';
+        const router = Router();
+        router.get('/tags', list);
+        export default router;
+      `,
+      'src/shared.ts': `import { Router } from 'express';\nexport const shared = Router();`,
+      'src/extra.ts': `
+        import { shared } from './shared';
+        shared.delete('/cache', clear);
+      `,
+    });
+    expect(lines(routes)).toEqual(['DELETE /api/shared/cache src/extra.ts', 'GET /api/tags src/tags.ts']);
+  });
+
+  it('resolves const paths, keeps regex paths marked, and warns about dynamic ones', () => {
+    const { routes, warnings } = collect({
+      'src/app.ts': `
+        import express from 'express';
+        const app = express();
+        const BASE = '/orders';
+        const PATHS = { one: BASE + '/:id' } as const;
+        app.get(PATHS.one, show);
+        app.get(\`\${BASE}/recent\`, recent);
+        app.get(/^\\/files\\/.*$/, files);
+        app.get(config.path, dynamic);
+      `,
+    });
+    expect(lines(routes)).toEqual([
+      'GET /orders/:id src/app.ts',
+      'GET /orders/recent src/app.ts',
+      'GET /regex:/^\\/files\\/.*$/ src/app.ts',
+    ]);
+    expect(warnings.map((warning) => warning.code).sort()).toEqual(['ROUTE_DYNAMIC_PATH', 'ROUTE_REGEX_PATH']);
+  });
+
+  it('ignores HTTP clients, maps and files without a framework', () => {
+    const { routes } = collect({
+      'src/client.ts': `
+        import axios from 'axios';
+        const cache = new Map<string, number>();
+        export async function load() {
+          cache.get('/api/orders');
+          await axios.get('/api/orders', { timeout: 1 });
+          await fetch.post('/x', {});
+        }
+      `,
+      'src/prose.ts': `export const help = 'Use .get("/x", h) to read';`,
+    });
+    expect(routes).toEqual([]);
+  });
+});
+
+describe('koa-router', () => {
+  it('applies constructor prefixes, prefix(), nested use() and named routes', () => {
+    const { routes } = collect({
+      'src/server.ts': `
+        import Koa from 'koa';
+        import Router from '@koa/router';
+        import { users } from './users';
+        const app = new Koa();
+        const api = new Router({ prefix: '/api' });
+        api.use('/v2', users.routes(), users.allowedMethods());
+        api.get('status', '/status', status);
+        app.use(api.routes());
+      `,
+      'src/users.ts': `
+        import KoaRouter from 'koa-router';
+        export const users = new KoaRouter();
+        users.prefix('/users');
+        users.get('/:id', show);
+        users.del('/:id', remove);
+      `,
+    });
+    expect(lines(routes)).toEqual([
+      'DEL /api/v2/users/:id src/users.ts',
+      'GET /api/status src/server.ts',
+      'GET /api/v2/users/:id src/users.ts',
+    ]);
+    expect(routes.every((route) => route.framework === 'koa')).toBe(true);
+  });
+});
+
+describe('koa-mount', () => {
+  it('adds the mount prefix of a Koa app holding a router', () => {
+    const { routes } = collect({
+      'src/web.ts': `
+        import Koa from 'koa';
+        import mount from 'koa-mount';
+        import api from './api';
+        const app = new Koa();
+        app.use(mount('/api', api));
+      `,
+      'src/api.ts': `
+        import Koa from 'koa';
+        import Router from 'koa-router';
+        const api = new Koa();
+        const router = new Router();
+        router.post('documents.list', list);
+        api.use(router.routes());
+        export default api;
+      `,
+    });
+    expect(lines(routes)).toEqual(['POST /api/documents.list src/api.ts']);
+  });
+});
+
+describe('fastify', () => {
+  it('reads shorthand and route() declarations and register() prefixes through plugins', () => {
+    const { routes } = collect({
+      'src/server.ts': `
+        import Fastify from 'fastify';
+        import ordersPlugin from './orders';
+        const fastify = Fastify({ logger: true });
+        fastify.get('/health', async () => ({ ok: true }));
+        fastify.route({ method: ['GET', 'HEAD'], url: '/ready', handler });
+        fastify.register(ordersPlugin, { prefix: '/api/orders' });
+        fastify.register(async (instance) => {
+          instance.post('/login', login);
+          instance.register(require('./admin'), { prefix: '/admin' });
+        }, { prefix: '/auth' });
+      `,
+      'src/orders.ts': `
+        import type { FastifyInstance } from 'fastify';
+        export default async function orders(app: FastifyInstance) {
+          app.get('/:id', show);
+          app.route({ method: 'DELETE', url: '/:id', handler: remove });
+        }
+      `,
+      'src/admin.js': `
+        module.exports = async function (f, opts) {
+          f.get('/users', list);
+        };
+      `,
+    });
+    expect(lines(routes)).toEqual([
+      'DELETE /api/orders/:id src/orders.ts',
+      'GET /api/orders/:id src/orders.ts',
+      'GET /auth/admin/users src/admin.js',
+      'GET /health src/server.ts',
+      'GET /ready src/server.ts',
+      'HEAD /ready src/server.ts',
+      'POST /auth/login src/server.ts',
+    ]);
+    expect(new Set(routes.map((route) => route.framework))).toEqual(new Set(['fastify']));
+  });
+});
+
+describe('NestJS', () => {
+  it('joins the global prefix, controller paths and method paths', () => {
+    const { routes } = collect({
+      'src/main.ts': `
+        import { NestFactory } from '@nestjs/core';
+        async function bootstrap() {
+          const app = await NestFactory.create(AppModule);
+          app.setGlobalPrefix('api');
+          await app.listen(3000);
+        }
+      `,
+      'src/orders/orders.controller.ts': `
+        import { Controller, Get, Post, Delete, All, Param } from '@nestjs/common';
+        @Controller('orders')
+        export class OrdersController {
+          @Get() list() {}
+          @Get(':id') show(@Param('id') id: string) {}
+          @Post() create() {}
+          @Delete(['/:id', '/:id/remove']) remove() {}
+          @All('*') fallback() {}
+          helper() {}
+        }
+      `,
+      'src/users/users.controller.ts': `
+        import { Controller, Put } from '@nestjs/common';
+        @Controller({ path: 'users', version: '1' })
+        export class UsersController {
+          @Put('me') update() {}
+        }
+        @Controller()
+        export class RootController {
+          @Put() root() {}
+        }
+      `,
+    });
+    expect(lines(routes)).toEqual([
+      'ALL /api/orders/* src/orders/orders.controller.ts',
+      'DELETE /api/orders/:id src/orders/orders.controller.ts',
+      'DELETE /api/orders/:id/remove src/orders/orders.controller.ts',
+      'GET /api/orders src/orders/orders.controller.ts',
+      'GET /api/orders/:id src/orders/orders.controller.ts',
+      'POST /api/orders src/orders/orders.controller.ts',
+      'PUT /api src/users/users.controller.ts',
+      'PUT /api/users/me src/users/users.controller.ts',
+    ]);
+    expect(routes.every((route) => route.framework === 'nestjs')).toBe(true);
+  });
+});
+
+describe('hono', () => {
+  it('follows basePath, route() mounts and chained handlers', () => {
+    const { routes } = collect({
+      'src/index.ts': `
+        import { Hono } from 'hono';
+        import books from './books';
+        const app = new Hono().basePath('/api');
+        const v1 = app.basePath('/v1');
+        app.route('/books', books);
+        v1.get('/ping', (c) => c.text('pong'));
+        app.on(['PUT', 'PATCH'], '/settings', save);
+        export default app;
+      `,
+      'src/books.ts': `
+        import { Hono } from 'hono';
+        const books = new Hono();
+        books.get('/', list).post('/', create);
+        books.get('/:id', show);
+        export default books;
+      `,
+    });
+    expect(lines(routes)).toEqual([
+      'GET /api/books src/books.ts',
+      'GET /api/books/:id src/books.ts',
+      'GET /api/v1/ping src/index.ts',
+      'PATCH /api/settings src/index.ts',
+      'POST /api/books src/books.ts',
+      'PUT /api/settings src/index.ts',
+    ]);
+    expect(routes.every((route) => route.framework === 'hono')).toBe(true);
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * Model declarations: TypeORM `@Entity('name')` / `@Entity({ name, schema })` / `@Entity()`
+ * (snake_case of the class name, TypeORM's DefaultNamingStrategy), and Sequelize
+ * `sequelize.define('Name', attrs, { tableName, freezeTableName })`,
+ * `class X extends Model` with `X.init(attrs, { tableName, modelName })` or
+ * sequelize-typescript's `@Table({ tableName })` (default: the pluralised model name).
+ */
+import ts from 'typescript';
+import { declarationOf, importOriginOf, skipOuter } from '../ast/declarations.js';
+import { objectProperty, staticString } from '../ast/literals.js';
+import type { ModelDeclaration } from './orm-models.js';
+import { pluralize, snakeCase, tableName } from './table-names.js';
+
+function decorator(node: ts.Node, names: readonly string[]): ts.CallExpression | ts.Identifier | undefined {
+  if (!ts.canHaveDecorators(node)) return undefined;
+  for (const item of ts.getDecorators(node) ?? []) {
+    const expression = skipOuter(item.expression);
+    const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+    if (names.includes(name) && (ts.isCallExpression(expression) || ts.isIdentifier(expression))) return expression;
+  }
+  return undefined;
+}
+
+const hasModifier = (node: ts.Node, kind: ts.SyntaxKind): boolean =>
+  ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((modifier) => modifier.kind === kind) ?? false);
+
+const optionString = (options: ts.Expression | undefined, name: string): string | undefined => {
+  const value = options ? objectProperty(options, name) : undefined;
+  return value ? staticString(value) : undefined;
+};
+
+const optionTrue = (options: ts.Expression | undefined, name: string): boolean => {
+  const value = options ? objectProperty(options, name) : undefined;
+  return value?.kind === ts.SyntaxKind.TrueKeyword;
+};
+
+/** Sequelize's table for a model: `tableName`, else the model name (pluralised unless `freezeTableName`), in `schema`. */
+function sequelizeTable(modelName: string, options: ts.Expression | undefined): string {
+  const name = optionString(options, 'tableName') ?? (optionTrue(options, 'freezeTableName') ? modelName : pluralize(modelName));
+  const schema = optionString(options, 'schema');
+  return tableName(schema === undefined ? name.split('.') : [schema, name]) ?? name.toLowerCase();
+}
+
+/** The name a class extends, if it extends a plain or qualified name. */
+function baseClass(node: ts.ClassLikeDeclaration): ts.Expression | undefined {
+  const clause = node.heritageClauses?.find((item) => item.token === ts.SyntaxKind.ExtendsKeyword);
+  return clause?.types[0]?.expression;
+}
+
+/** `extends Model` where Model comes from sequelize or sequelize-typescript. */
+function extendsSequelizeModel(base: ts.Expression): boolean {
+  const name = ts.isIdentifier(base)
+    ? base
+    : ts.isPropertyAccessExpression(base) && ts.isIdentifier(base.expression)
+      ? base.expression
+      : undefined;
+  if (!name) return false;
+  const declaration = declarationOf(name.text, name);
+  const origin = declaration ? importOriginOf(declaration) : undefined;
+  return origin !== undefined && origin.specifier.startsWith('sequelize');
+}
+
+export interface ClassModel {
+  model: ModelDeclaration;
+  /** False for a class that only may be a Sequelize model: `X.init(…, { sequelize })` confirms it. */
+  confirmed: boolean;
+}
+
+/** A TypeORM entity or a (possible) Sequelize model class. */
+export function classModel(node: ts.ClassLikeDeclaration, file: string): ClassModel | undefined {
+  const className = node.name?.text;
+  if (className === undefined) return undefined;
+  const isDefault = hasModifier(node, ts.SyntaxKind.DefaultKeyword);
+  const entity = decorator(node, ['Entity']);
+  if (entity) {
+    const argument = ts.isCallExpression(entity) ? entity.arguments[0] : undefined;
+    const literal = argument ? staticString(argument) : undefined;
+    const name = literal ?? optionString(argument, 'name') ?? snakeCase(className);
+    const schema = optionString(argument, 'schema');
+    const table = tableName(schema === undefined ? [name] : [schema, name]);
+    return table === undefined ? undefined : { model: { file, names: [className], table, via: 'typeorm', isDefault }, confirmed: true };
+  }
+  // objection.js models also extend `Model` but name their table in `static tableName`.
+  const objection = node.members.some(
+    (member) => member.name?.getText() === 'tableName' && hasModifier(member, ts.SyntaxKind.StaticKeyword),
+  );
+  const base = baseClass(node);
+  if (!base || objection) return undefined;
+  // sequelize-typescript: @Table({ tableName, modelName }) on a class extending Model (or a base class of the app's).
+  const tableDecorator = decorator(node, ['Table']);
+  const options = tableDecorator && ts.isCallExpression(tableDecorator) ? tableDecorator.arguments[0] : undefined;
+  const modelName = optionString(options, 'modelName') ?? className;
+  const table = sequelizeTable(modelName, options);
+  return {
+    model: {
+      file,
+      names: modelName === className ? [className] : [className, modelName],
+      table,
+      via: 'sequelize',
+      isDefault,
+    },
+    confirmed: tableDecorator !== undefined || extendsSequelizeModel(base),
+  };
+}
+
+/** `X.init(attrs, { sequelize, tableName, modelName, freezeTableName })`: confirms and names the Sequelize model X of this file. */
+export function applyInit(call: ts.CallExpression, models: ReadonlyMap<string, ClassModel>): void {
+  const callee = skipOuter(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'init' || !ts.isIdentifier(callee.expression)) return;
+  const found = models.get(callee.expression.text);
+  const options = call.arguments[1];
+  if (!found || found.model.via !== 'sequelize' || !options) return;
+  const object = skipOuter(options);
+  const hasSequelize =
+    ts.isObjectLiteralExpression(object) &&
+    object.properties.some((property) => property.name !== undefined && property.name.getText() === 'sequelize');
+  if (!found.confirmed && !hasSequelize) return;
+  found.confirmed = true;
+  const model = found.model;
+  const modelName = optionString(options, 'modelName');
+  model.table = sequelizeTable(modelName ?? callee.expression.text, options);
+  if (modelName !== undefined && !model.names.includes(modelName)) model.names.push(modelName);
+}
+
+/** `const User = sequelize.define('User', { … }, { tableName })`. */
+export function defineModel(call: ts.CallExpression, file: string): ModelDeclaration | undefined {
+  const callee = skipOuter(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'define') return undefined;
+  const [nameArg, attributes, options] = call.arguments;
+  const modelName = nameArg ? staticString(nameArg) : undefined;
+  if (modelName === undefined || !attributes || !ts.isObjectLiteralExpression(skipOuter(attributes))) return undefined;
+  const table = sequelizeTable(modelName, options);
+  const names = [modelName];
+  let isDefault = false;
+  let holder: ts.Node = call.parent;
+  while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder)) holder = holder.parent;
+  if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && holder.name.text !== modelName) names.push(holder.name.text);
+  if (ts.isExportAssignment(holder)) isDefault = true;
+  if (ts.isBinaryExpression(holder) && holder.left.getText() === 'module.exports') isDefault = true;
+  return { file, names, table, via: 'sequelize', isDefault };
+}

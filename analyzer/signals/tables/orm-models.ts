@@ -1,0 +1,106 @@
+/**
+ * ORM models (TypeORM entities, Sequelize models) declared in one file and used in others.
+ * Uses name a model by its class (or `define`d) name and, when imported, by the import;
+ * `finish` resolves them to the declaring file, falling back to the one model of that name.
+ */
+import type { ImportOrigin } from '../ast/declarations.js';
+
+export type OrmVia = 'typeorm' | 'sequelize';
+
+export interface ModelDeclaration {
+  file: string;
+  /** Class or variable name; Sequelize models are also found by their model name. */
+  names: string[];
+  table: string;
+  via: OrmVia;
+  isDefault: boolean;
+}
+
+export interface ModelUse {
+  file: string;
+  name: string;
+  origin?: ImportOrigin | undefined;
+  /** The method called; read or write is decided by the model's ORM. */
+  method: string;
+  /** Only models of this ORM qualify (TypeORM repositories). */
+  via?: OrmVia;
+}
+
+// prettier-ignore
+const TYPEORM_READS = new Set([
+  'find', 'findOne', 'findBy', 'findOneBy', 'findAndCount', 'findAndCountBy', 'findOneOrFail', 'findOneByOrFail', 'findByIds',
+  'count', 'countBy', 'exist', 'exists', 'existsBy', 'createQueryBuilder', 'query', 'sum', 'average', 'minimum', 'maximum',
+  'preload', 'read',
+]);
+// prettier-ignore
+const TYPEORM_WRITES = new Set([
+  'save', 'insert', 'update', 'upsert', 'delete', 'remove', 'softDelete', 'softRemove', 'restore', 'recover', 'increment',
+  'decrement', 'clear',
+]);
+const SEQUELIZE_READS = new Set(['findAll', 'findOne', 'findByPk', 'findAndCountAll', 'count', 'max', 'min', 'sum', 'aggregate', 'read']);
+const SEQUELIZE_WRITES = new Set([
+  'create',
+  'bulkCreate',
+  'update',
+  'destroy',
+  'upsert',
+  'increment',
+  'decrement',
+  'truncate',
+  'restore',
+  'findOrCreate',
+]);
+
+/** Whether a method of an ORM reads or writes its table, or undefined when it does neither. */
+export function methodAccess(via: OrmVia, method: string): 'read' | 'write' | undefined {
+  const [reads, writes] = via === 'typeorm' ? [TYPEORM_READS, TYPEORM_WRITES] : [SEQUELIZE_READS, SEQUELIZE_WRITES];
+  if (writes.has(method)) return 'write';
+  if (reads.has(method)) return 'read';
+  return undefined;
+}
+
+/** Methods worth recording a use for (the union of both ORMs). */
+export const MODEL_METHODS = new Set([...TYPEORM_READS, ...TYPEORM_WRITES, ...SEQUELIZE_READS, ...SEQUELIZE_WRITES]);
+
+export class ModelRegistry {
+  private readonly byFile = new Map<string, Map<string, ModelDeclaration>>();
+  private readonly defaults = new Map<string, ModelDeclaration>();
+  private readonly byName = new Map<string, ModelDeclaration[]>();
+
+  add(model: ModelDeclaration): void {
+    const names = this.byFile.get(model.file) ?? new Map<string, ModelDeclaration>();
+    for (const name of model.names) {
+      names.set(name, model);
+      this.byName.set(name, [...(this.byName.get(name) ?? []), model]);
+    }
+    this.byFile.set(model.file, names);
+    if (model.isDefault) this.defaults.set(model.file, model);
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  resolve(use: ModelUse, resolveImport: (from: string, specifier: string) => string | undefined): ModelDeclaration | undefined {
+    let found: ModelDeclaration | undefined;
+    if (use.origin) {
+      const target = resolveImport(use.file, use.origin.specifier);
+      if (target !== undefined) {
+        found =
+          use.origin.name === 'default' || use.origin.name === 'export='
+            ? this.defaults.get(target)
+            : this.byFile.get(target)?.get(use.origin.name);
+      }
+    } else {
+      found = this.byFile.get(use.file)?.get(use.name);
+    }
+    found ??= this.unique(use.origin && !['default', 'export=', '*'].includes(use.origin.name) ? use.origin.name : use.name);
+    return found && (use.via === undefined || found.via === use.via) ? found : undefined;
+  }
+
+  private unique(name: string): ModelDeclaration | undefined {
+    const candidates = this.byName.get(name) ?? [];
+    const tables = new Set(candidates.map((model) => `${model.via}:${model.table}`));
+    return tables.size === 1 ? candidates[0] : undefined;
+  }
+}

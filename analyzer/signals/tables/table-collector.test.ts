@@ -1,0 +1,267 @@
+import { join } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import type { TableAccess } from '../../model.js';
+import { createTableCollector } from './table-collector.js';
+
+/** Parses the files, runs the collector with a map resolver, and returns `module table via rN wN` lines. */
+function collect(files: Record<string, string>, options: { root?: string; imports?: Record<string, string> } = {}) {
+  const collector = createTableCollector();
+  for (const [path, text] of Object.entries(files)) {
+    collector.visit({ path, text, sourceFile: ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true) });
+  }
+  const imports = options.imports ?? {};
+  collector.finish({
+    root: options.root ?? '/nonexistent-root',
+    modules: new Set(Object.keys(files)),
+    resolveImport: (from, specifier) => imports[`${from}:${specifier}`] ?? imports[specifier],
+  });
+  return { tables: collector.tables(), warnings: collector.warnings() };
+}
+
+const lines = (tables: TableAccess[]): string[] =>
+  tables.map((access) => `${access.module} ${access.table} ${access.via} r${access.reads} w${access.writes}`);
+
+describe('SQL in source strings', () => {
+  it('reads string literals, templates with substitutions, tagged templates and + chains, counting each occurrence', () => {
+    const { tables } = collect({
+      'src/orders.ts': `
+        const COLUMNS = 'id, customer_id, total';
+        const FROM_ORDERS = 'FROM orders o JOIN customers c ON c.id = o.customer_id';
+        export const byId = (id: number) => db.query(\`SELECT \${COLUMNS} \${FROM_ORDERS} WHERE o.id = $1\`, [id]);
+        export const recent = () => db.query("SELECT * FROM orders ORDER BY id DESC LIMIT 10");
+        export const insert = (o: Order) => db.query(sql\`INSERT INTO orders (total) VALUES (\${o.total}) RETURNING id\`);
+        export const cancel = () => db.query('UPDATE orders SET status = $1 ' + 'WHERE id = $2 ' + 'AND status IN (SELECT status FROM statuses)');
+        export const dynamic = (table: string) => db.query(\`DELETE FROM \${table} WHERE id = $1\`);
+      `,
+    });
+    expect(lines(tables)).toEqual([
+      'src/orders.ts customers sql r1 w0',
+      'src/orders.ts orders sql r2 w2',
+      'src/orders.ts statuses sql r1 w0',
+    ]);
+  });
+
+  it('keeps CTE names, comments and quoted identifiers straight', () => {
+    const { tables } = collect({
+      'src/report.ts': `
+        export const report = \`
+          -- totals per day FROM the_comment
+          WITH daily AS (
+            SELECT date_trunc('day', created_at) AS day, sum(total) AS total
+            FROM "public"."Orders" /* FROM block_comment */
+            GROUP BY 1
+          )
+          SELECT * FROM daily JOIN "Sales"."Targets" t ON t.day = daily.day\`;
+      `,
+    });
+    expect(lines(tables)).toEqual(['src/report.ts orders sql r1 w0', 'src/report.ts sales.targets sql r1 w0']);
+  });
+
+  it('does not take prose, messages or imports for SQL', () => {
+    const { tables } = collect({
+      'src/ui.ts': `
+        import { select } from './select';
+        export const hint = 'Select a product from the list';
+        export const title = "Update your profile";
+        export const error = \`Delete from cart failed for \${id}.\`;
+        export const note = 'select one from the menu';
+        throw new Error('update failed: insert into the queue was refused');
+      `,
+    });
+    expect(tables).toEqual([]);
+  });
+
+  it('warns once per file about table names built at run time', () => {
+    const { warnings } = collect({
+      'src/generic.ts': 'export const q = (t: string) => `SELECT * FROM ${t}`; export const r = (t: string) => `DELETE FROM ${t}`;',
+    });
+    expect(warnings).toEqual([expect.objectContaining({ code: 'TABLE_DYNAMIC_NAME', path: 'src/generic.ts' })]);
+    expect(warnings[0]?.message).toContain('2 table name(s)');
+  });
+});
+
+describe('knex', () => {
+  it('reads the chain target and joins; writes when the chain inserts, updates or deletes', () => {
+    const { tables } = collect({
+      'src/repo.ts': `
+        import knexFactory from 'knex';
+        const pg = knexFactory({ client: 'pg' });
+        export async function run(trx: Knex.Transaction) {
+          await knex('orders').where({ id: 1 }).first();
+          await db('orders as o').join('customers as c', 'c.id', 'o.customer_id').leftJoin({ a: 'addresses' }, 'a.id', 'c.address_id');
+          await knex.select('*').from('payments');
+          await trx.insert({ id: 1 }).into('audit_log');
+          await db('orders').where({ id: 1 }).update({ status: 'paid' });
+          await pg('sessions').where('expires_at', '<', new Date()).del();
+          await knex.withSchema('sales').table('invoices').delete();
+          await knex.schema.createTable('ignored', () => {});
+          await knex.with('recent', (qb) => qb.select('*')).select('*').from('recent');
+          Array.from('abc');
+          t('orders');
+        }
+      `,
+    });
+    expect(lines(tables)).toEqual([
+      'src/repo.ts addresses knex r1 w0',
+      'src/repo.ts audit_log knex r0 w1',
+      'src/repo.ts customers knex r1 w0',
+      'src/repo.ts orders knex r2 w1',
+      'src/repo.ts payments knex r1 w0',
+      'src/repo.ts sales.invoices knex r0 w1',
+      'src/repo.ts sessions knex r0 w1',
+    ]);
+  });
+});
+
+describe('TypeORM', () => {
+  it('names entities like TypeORM and follows repositories to their methods', () => {
+    const { tables } = collect(
+      {
+        'src/entities/order.entity.ts': `
+          import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+          @Entity('orders')
+          export class Order { @PrimaryGeneratedColumn() id!: number; }
+        `,
+        'src/entities/order-item.entity.ts': `
+          @Entity()
+          export class OrderItem {}
+          @Entity({ name: 'Invoices', schema: 'billing' })
+          export class Invoice {}
+          @Entity()
+          export default class HTTPLogEntry {}
+        `,
+        'src/orders.service.ts': `
+          import { Injectable } from '@nestjs/common';
+          import { InjectRepository } from '@nestjs/typeorm';
+          import { DataSource, Repository } from 'typeorm';
+          import { Order } from './entities/order.entity';
+          import { OrderItem, Invoice } from './entities/order-item.entity';
+          import LogEntry from './entities/order-item.entity';
+          @Injectable()
+          export class OrdersService {
+            private readonly invoices = this.dataSource.getRepository(Invoice);
+            constructor(
+              @InjectRepository(Order) private readonly orders: Repository<Order>,
+              private readonly items: Repository<OrderItem>,
+              private readonly dataSource: DataSource,
+            ) {}
+            async place() {
+              const found = await this.orders.findOneBy({ id: 1 });
+              await this.orders.save(found);
+              await this.items.count();
+              await this.invoices.insert({});
+              await this.dataSource.manager.delete(OrderItem, { id: 1 });
+              const logs = this.dataSource.getRepository(LogEntry);
+              await logs.find();
+              await getRepository(Order).createQueryBuilder('o').getMany();
+            }
+          }
+        `,
+      },
+      {
+        imports: {
+          './entities/order.entity': 'src/entities/order.entity.ts',
+          './entities/order-item.entity': 'src/entities/order-item.entity.ts',
+        },
+      },
+    );
+    expect(lines(tables)).toEqual([
+      'src/orders.service.ts billing.invoices typeorm r0 w1',
+      'src/orders.service.ts http_log_entry typeorm r1 w0',
+      'src/orders.service.ts order_item typeorm r1 w1',
+      'src/orders.service.ts orders typeorm r2 w1',
+    ]);
+  });
+
+  it('counts an injected repository that is never called as one read', () => {
+    const { tables } = collect({
+      'src/a.ts': `
+        @Entity('carts') export class Cart {}
+        export class CartService { constructor(@InjectRepository(Cart) private carts: Repository<Cart>) {} }
+      `,
+    });
+    expect(lines(tables)).toEqual(['src/a.ts carts typeorm r1 w0']);
+  });
+});
+
+describe('Prisma', () => {
+  it('reads the schema under the root in finish and maps client calls to tables', () => {
+    const { tables, warnings } = collect(
+      {
+        'src/orders.ts': `
+          import { PrismaClient } from '@prisma/client';
+          const prisma = new PrismaClient();
+          export async function place() {
+            await prisma.order.findMany({ where: { id: 1 } });
+            await prisma.$transaction(async (tx) => {
+              await tx.orderItem.createMany({ data: [] });
+              await tx.order.update({ where: { id: 1 }, data: {} });
+            });
+            await this.prisma.customer.upsert({});
+            await prisma.unknownModel.findFirst();
+            await prisma.$queryRaw\`SELECT * FROM "orders" WHERE id = \${1}\`;
+          }
+        `,
+      },
+      { root: join(import.meta.dirname, '..', '__fixtures__', 'prisma-app') },
+    );
+    expect(lines(tables)).toEqual([
+      'src/orders.ts customer prisma r0 w1',
+      'src/orders.ts orders prisma r1 w1',
+      'src/orders.ts orders sql r1 w0',
+      'src/orders.ts sales.order_items prisma r0 w1',
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns when client calls are found but no schema', () => {
+    const { tables, warnings } = collect({ 'src/a.ts': 'export const f = () => prisma.order.findMany();' }, { root: import.meta.dirname });
+    expect(tables).toEqual([]);
+    expect(warnings.map((warning) => warning.code)).toEqual(['PRISMA_SCHEMA_MISSING']);
+  });
+});
+
+describe('Sequelize', () => {
+  it('reads define(), Model.init() and class models with their table names, and static calls', () => {
+    const { tables } = collect(
+      {
+        'src/models/user.js': `
+          const { DataTypes } = require('sequelize');
+          const User = sequelize.define('User', { name: DataTypes.STRING });
+          const Category = sequelize.define('Category', { name: DataTypes.STRING }, { freezeTableName: true });
+          const Tag = sequelize.define('tag', { name: DataTypes.STRING }, { tableName: 'Sales.Labels' });
+          module.exports = { User, Category, Tag };
+        `,
+        'src/models/order.ts': `
+          import { Model } from 'sequelize';
+          export class Order extends Model {}
+          Order.init({}, { sequelize, tableName: 'shop_orders' });
+          export class LineItem extends Model {}
+          LineItem.init({}, { sequelize, modelName: 'Item' });
+          export class Person extends Model { static tableName = 'people'; }
+        `,
+        'src/services.ts': `
+          import { Order, LineItem } from './models/order';
+          export async function run(db) {
+            await Order.findAll();
+            await Order.create({});
+            await LineItem.destroy({ where: {} });
+            await db.User.findByPk(1);
+            await db.Category.bulkCreate([]);
+            await db.Tag.count();
+            await Person.findAll();
+          }
+        `,
+      },
+      { imports: { './models/order': 'src/models/order.ts' } },
+    );
+    expect(lines(tables)).toEqual([
+      'src/services.ts category sequelize r0 w1',
+      'src/services.ts items sequelize r0 w1',
+      'src/services.ts sales.labels sequelize r1 w0',
+      'src/services.ts shop_orders sequelize r1 w1',
+      'src/services.ts users sequelize r1 w0',
+    ]);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * Tables read and written per file: SQL in strings and templates, knex, TypeORM, Prisma
+ * and Sequelize. ORM uses are resolved to their models' tables in `finish`, where the
+ * Prisma schemas under the root are read too.
+ */
+import type { TableAccess, Warning } from '../../model.js';
+import type { CollectorContext, FileCollector, ParsedFile } from '../collector.js';
+import { AccessTally } from './access-tally.js';
+import { methodAccess, ModelRegistry, type ModelUse } from './orm-models.js';
+import { readPrismaModels } from './prisma-schema.js';
+import type { PrismaUse } from './prisma-usage.js';
+import { visitTableFile } from './table-file-visitor.js';
+import { tableFeatures } from './table-hints.js';
+
+export interface TableCollector extends FileCollector {
+  tables(): TableAccess[];
+  warnings(): Warning[];
+}
+
+export function createTableCollector(): TableCollector {
+  let tally = new AccessTally();
+  let registry = new ModelRegistry();
+  let uses: ModelUse[] = [];
+  let prismaUses: PrismaUse[] = [];
+  let result: TableAccess[] = [];
+  const warnings: Warning[] = [];
+
+  return {
+    visit(file: ParsedFile): void {
+      const features = tableFeatures(file.text);
+      if (!features) return;
+      const facts = visitTableFile(file.path, file.sourceFile, tally, features);
+      for (const model of facts.models) registry.add(model);
+      uses.push(...facts.uses);
+      prismaUses.push(...facts.prisma);
+      if (facts.dynamic > 0) {
+        warnings.push({
+          code: 'TABLE_DYNAMIC_NAME',
+          path: file.path,
+          message: `${file.path}: ${facts.dynamic} table name(s) in SQL are built at run time (\${…}); those accesses are not counted.`,
+        });
+      }
+    },
+    finish(context: CollectorContext): void {
+      const resolveImport = (from: string, specifier: string): string | undefined => context.resolveImport(from, specifier);
+      if (registry.size > 0) {
+        for (const use of uses) {
+          const model = registry.resolve(use, resolveImport);
+          const access = model ? methodAccess(model.via, use.method) : undefined;
+          if (model && access) tally.add(use.file, model.table, model.via, access === 'write');
+        }
+      }
+      if (prismaUses.length > 0) {
+        const models = readPrismaModels(context.root, warnings);
+        if (models.size === 0) {
+          warnings.push({
+            code: 'PRISMA_SCHEMA_MISSING',
+            message: `Prisma client calls were found but no schema.prisma under ${context.root}; their tables are not counted.`,
+          });
+        }
+        for (const use of prismaUses) {
+          const model = models.get(use.accessor);
+          if (model) tally.add(use.file, model.table, 'prisma', use.write);
+        }
+      }
+      result = tally.list();
+      tally = new AccessTally();
+      registry = new ModelRegistry();
+      uses = [];
+      prismaUses = [];
+    },
+    tables: () => result,
+    warnings: () => warnings,
+  };
+}
