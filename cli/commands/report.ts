@@ -10,7 +10,7 @@ export const reportCommand: Command = {
   name: 'report',
   summary: 'Render the HTML or Markdown report again from an analysis.json.',
   usage: 'strangler report <analysis.json> [--format html|md] [--out <file>]',
-  details: 'Without --out the report goes to stdout. The HTML format has not landed yet (issue 4); use --format md.',
+  details: 'Without --out the report goes to stdout. The HTML report is one self-contained file (works offline).',
   options: [
     { name: 'format', type: 'string', placeholder: 'html|md', default: 'html', description: 'Report format.' },
     { name: 'out', type: 'string', placeholder: '<file>', description: 'Write the report to this file.' },
@@ -22,11 +22,10 @@ export const reportCommand: Command = {
       return EXIT.usage;
     }
     const format = stringOption(args, 'format') ?? 'html';
-    if (format === 'html') {
-      io.stderr('strangler report: the HTML report is not available yet (tracked in issue 4). Nothing was done; use --format md.\n');
-      return EXIT.notAvailable;
+    const reporter = Object.values(REPORTERS).find((candidate) => candidate.format === format);
+    if (!reporter) {
+      throw new StranglerError('CLI_BAD_VALUE', `--format must be one of ${Object.keys(REPORTERS).join(', ')}, got "${format}".`);
     }
-    if (format !== 'md') throw new StranglerError('CLI_BAD_VALUE', `--format must be html or md, got "${format}".`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(await readFile(resolve(io.cwd, file), 'utf8')) as unknown;
@@ -37,7 +36,7 @@ export const reportCommand: Command = {
         { cause },
       );
     }
-    const output = REPORTERS.md.render(readAnalysis(parsed, file));
+    const output = reporter.render(readAnalysis(parsed, file));
     const out = stringOption(args, 'out');
     if (out === undefined) io.stdout(output);
     else {
