@@ -116,6 +116,8 @@ export interface SharedTable {
 export interface Boundaries {
   candidates: Candidate[];
   sharedKernel: string[];
+  /** Why each shared-kernel module is there (composition root, utility imported from N areas, …). */
+  sharedKernelReasons: Record<string, string>;
   /** module path -> candidate id, or "shared". */
   assignment: Record<string, string>;
   metrics: BoundaryMetrics;
@@ -137,4 +139,8 @@ export interface ComparisonScores {
   ari: number;
   nmi: number;
   candidates: { actual: number; expected: number };
+  /** Modules present on both sides (the only ones scored). */
+  compared: number;
+  /** mno(actual, expected): the Move and Join operations MoJoFM counts. */
+  moves: number;
 }

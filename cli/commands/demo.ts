@@ -5,6 +5,7 @@
  * Each tool adds its step here as it lands.
  */
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -118,6 +119,29 @@ async function walkThrough(io: CommandIO, keep: boolean, pg: PostgresHandle): Pr
   }
 }
 
+/** Step 0: `strangler analyze` on the sample monolith; the report goes to ./strangler-report. */
+async function analyzeStep(io: CommandIO, say: (text: string) => void): Promise<void> {
+  const shopDir = join(packageRoot(), 'fixtures', 'shop-monolith');
+  say('0. Analyze the sample monolith (strangler analyze fixtures/shop-monolith)');
+  const { analyzeProject } = await import('../../analyzer/analyze-project.js');
+  const { REPORTERS } = await import('../../reports/index.js');
+  const analysis = await analyzeProject(shopDir, { git: false });
+  analysis.root = 'fixtures/shop-monolith';
+  const outDir = join(io.cwd, 'strangler-report');
+  await mkdir(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const reporter of Object.values(REPORTERS)) {
+    await writeFile(join(outDir, reporter.fileName), reporter.render(analysis));
+    written.push(join(outDir, reporter.fileName));
+  }
+  const order = analysis.extractionPlan ?? [];
+  say(
+    `   ${analysis.stats.files} files, ${analysis.stats.edges} imports → ${analysis.candidates.length} candidates: ${analysis.candidates.map((c) => c.id).join(', ')}`,
+  );
+  say(`   extract first: ${order[0] ? `${order[0].candidate} — ${order[0].reason}` : 'n/a'}`);
+  say(`   report: ${written.find((path) => path.endsWith('.html')) ?? written.find((path) => path.endsWith('.md')) ?? outDir}`);
+}
+
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'Run the sample monolith on an embedded PostgreSQL and walk through the toolkit.',
@@ -128,7 +152,13 @@ export const demoCommand: Command = {
   options: [{ name: 'keep', type: 'boolean', description: 'Keep the apps running until Ctrl-C so you can try them.' }],
   async run(args, io) {
     const say = (text: string): void => io.stdout(text + '\n');
-    say('1. PostgreSQL');
+    try {
+      await analyzeStep(io, say);
+    } catch (error) {
+      io.stderr(`\ndemo failed: ${messageOf(error)}\n`);
+      return EXIT.failed;
+    }
+    say('\n1. PostgreSQL');
     const pg = await obtainPostgres({ env: io.env, envNames: ['DATABASE_URL'] });
     try {
       say(
