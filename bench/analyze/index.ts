@@ -66,14 +66,15 @@ if (repo) inputs.push({ name: `repo:${repo}`, dir: resolve(repo) });
 
 const results = inputs.map((input) => {
   const ours = median(Array.from({ length: quick ? 1 : 3 }, () => runOne('strangler', input.dir, 120_000)));
+  const full = median(Array.from({ length: quick ? 1 : 3 }, () => runOne('strangler-full', input.dir, 120_000)));
   const madge = runOne('madge', input.dir, PEER_TIMEOUT_MS);
   const depcruise = runOne('depcruise', input.dir, PEER_TIMEOUT_MS);
-  return { input: input.name, ours, madge, depcruise };
+  return { input: input.name, ours, full, madge, depcruise };
 });
 
 const rows = [['input', 'tool', 'files', 'edges', 'seconds', 'files/s', 'peak RSS MB', '× our time']];
-for (const { input, ours, madge, depcruise } of results) {
-  for (const run of [ours, madge, depcruise]) {
+for (const { input, ours, full, madge, depcruise } of results) {
+  for (const run of [ours, full, madge, depcruise]) {
     rows.push([
       input,
       run.tool,
@@ -95,7 +96,10 @@ for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?
 for (const { input, madge, depcruise } of results) {
   for (const run of [madge, depcruise]) if (run.failure) console.log(`${input}: ${run.tool} did not finish: ${run.failure}`);
 }
-console.log('\nMeasured: the import-graph stage (discover, parse, resolve); time around the tool call in a fresh process.');
+console.log(
+  '\nMeasured: "strangler" is the import-graph stage (discover, parse, resolve), what madge and dependency-cruiser do;\n' +
+    '"strangler-full" is the whole analysis (graph, routes, tables, boundaries, analysis.json; no git). Time around the tool call, fresh process.',
+);
 
 const first = results[0];
 const last = results[results.length - 1];
@@ -108,6 +112,17 @@ console.log(
     peakRssMb: last?.ours.maxRssMb ?? 0,
     vsMadge: ratio(first?.madge, first?.ours),
     vsDepcruise: ratio(first?.depcruise, first?.ours),
-    inputs: results.map((r) => ({ input: r.input, files: r.ours.files, ours: r.ours, madge: r.madge, depcruise: r.depcruise })),
+    fullFilesPerSec: first ? Math.round((first.full.files / first.full.ms) * 1000) : 0,
+    fullPeakRssMb: last?.full.maxRssMb ?? 0,
+    fullVsMadge: ratio(first?.madge, first?.full),
+    fullVsDepcruise: ratio(first?.depcruise, first?.full),
+    inputs: results.map((r) => ({
+      input: r.input,
+      files: r.ours.files,
+      ours: r.ours,
+      full: r.full,
+      madge: r.madge,
+      depcruise: r.depcruise,
+    })),
   }),
 );

@@ -3,6 +3,7 @@
  * { tool, files, edges, ms, maxRssMb }. Time is measured around the tool call only.
  */
 import { join, resolve } from 'node:path';
+import { analyzeProject } from '../../analyzer/analyze-project.js';
 import { extractProject } from '../../analyzer/extract/index.js';
 
 type Result = { files: number; edges: number };
@@ -10,6 +11,13 @@ type Result = { files: number; edges: number };
 async function runStrangler(dir: string): Promise<Result> {
   const result = await extractProject(dir);
   return { files: result.modules.length, edges: result.edges.length };
+}
+
+/** The whole of `strangler analyze` (graph, routes, tables, boundaries, analysis.json), without git history. */
+async function runStranglerFull(dir: string): Promise<Result> {
+  const analysis = await analyzeProject(dir, { git: false });
+  JSON.stringify(analysis);
+  return { files: analysis.stats.files, edges: analysis.stats.edges };
 }
 
 async function runMadge(dir: string): Promise<Result> {
@@ -52,7 +60,12 @@ async function runDepcruise(dir: string): Promise<Result> {
   return { files: local.length, edges: local.reduce((n, m) => n + m.dependencies.filter((d) => !d.coreModule).length, 0) };
 }
 
-const RUNNERS: Record<string, (dir: string) => Promise<Result>> = { strangler: runStrangler, madge: runMadge, depcruise: runDepcruise };
+const RUNNERS: Record<string, (dir: string) => Promise<Result>> = {
+  strangler: runStrangler,
+  'strangler-full': runStranglerFull,
+  madge: runMadge,
+  depcruise: runDepcruise,
+};
 
 const [tool = '', given = ''] = process.argv.slice(2);
 const dir = given === '' ? '' : resolve(given);
