@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Warning } from '../../model.js';
-import { findPrismaFiles, parsePrismaSchema, readPrismaModels } from './prisma-schema.js';
+import { findAncestorPrismaFiles, findPrismaFiles, parsePrismaSchema, readPrismaModels } from './prisma-schema.js';
 
 const fixture = join(import.meta.dirname, '..', '__fixtures__', 'prisma-app');
 const made: string[] = [];
@@ -41,5 +41,22 @@ describe('Prisma schema', () => {
       writeFileSync(join(root, path), 'model X { id Int }');
     }
     expect(findPrismaFiles(root, [])).toEqual(['packages/db/schema.prisma', 'prisma/schema/a.prisma']);
+  });
+});
+
+describe('Prisma schema above the analyzed folder', () => {
+  it('reads the prisma/ folder of an ancestor when the app has no schema of its own, stopping at the git top', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'strangler-prisma-up-'));
+    made.push(repo);
+    mkdirSync(join(repo, '.git'));
+    mkdirSync(join(repo, 'prisma'));
+    mkdirSync(join(repo, 'apps', 'api', 'src'), { recursive: true });
+    writeFileSync(join(repo, 'prisma', 'schema.prisma'), 'model Order {\n  id Int @id\n  @@map("orders")\n}\n');
+    const warnings: Warning[] = [];
+    const models = readPrismaModels(join(repo, 'apps', 'api'), warnings);
+    expect([...models.values()]).toEqual([{ model: 'Order', table: 'orders' }]);
+    expect(findAncestorPrismaFiles(join(repo, 'apps', 'api'))).toEqual([join(repo, 'prisma', 'schema.prisma')]);
+    expect(findAncestorPrismaFiles(repo)).toEqual([]);
+    expect(warnings).toEqual([]);
   });
 });

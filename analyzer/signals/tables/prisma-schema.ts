@@ -4,8 +4,8 @@
  * accessor is the model name with a lower-case first letter (`prisma.orderItem`).
  * See https://www.prisma.io/docs/orm/reference/prisma-schema-reference#map-1
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { messageOf } from '../../../common/errors.js';
 import type { Warning } from '../../model.js';
 import { tableName } from './table-names.js';
@@ -95,13 +95,40 @@ export function findPrismaFiles(root: string, warnings: Warning[]): string[] {
   return found.sort();
 }
 
-/** Models of every Prisma schema under root, keyed by client accessor (`orderItem`). */
+/**
+ * In a monorepo the analyzed app often uses a schema that lives above it
+ * (`<repo>/prisma/schema.prisma` while analyzing `<repo>/apps/api`): the `prisma/` folders
+ * and `schema.prisma` files of the ancestors, up to the git work tree's top (or 4 levels).
+ * Only read, like every configuration file.
+ */
+export function findAncestorPrismaFiles(root: string): string[] {
+  const found: string[] = [];
+  let dir = resolve(root);
+  for (let level = 0; level < 4; level++) {
+    const parent = dirname(dir);
+    if (parent === dir || existsSync(join(dir, '.git'))) break;
+    dir = parent;
+    const candidates = [join(dir, 'schema.prisma')];
+    try {
+      for (const name of readdirSync(join(dir, 'prisma'))) if (name.endsWith('.prisma')) candidates.push(join(dir, 'prisma', name));
+    } catch {
+      // no prisma/ folder at this level
+    }
+    found.push(...candidates.filter((file) => existsSync(file)).sort());
+    if (found.length > 0) break;
+  }
+  return found;
+}
+
+/** Models of every Prisma schema under root (or, when there is none, just above it), keyed by client accessor (`orderItem`). */
 export function readPrismaModels(root: string, warnings: Warning[]): Map<string, PrismaModel> {
   const models = new Map<string, PrismaModel>();
-  for (const path of findPrismaFiles(root, warnings)) {
+  const inside = findPrismaFiles(root, warnings).map((path) => ({ path, file: join(root, path) }));
+  const files = inside.length > 0 ? inside : findAncestorPrismaFiles(root).map((file) => ({ path: relative(root, file), file }));
+  for (const { path, file } of files) {
     let text: string;
     try {
-      text = readFileSync(join(root, path), 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch (error) {
       warnings.push({ code: 'UNREADABLE', path, message: `cannot read Prisma schema ${path}: ${messageOf(error)}` });
       continue;

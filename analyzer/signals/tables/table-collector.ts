@@ -55,7 +55,7 @@ export function createTableCollector(): TableCollector {
         if (models.size === 0) {
           warnings.push({
             code: 'PRISMA_SCHEMA_MISSING',
-            message: `Prisma client calls were found but no schema.prisma under ${context.root}; their tables are not counted.`,
+            message: `Prisma client calls were found but no schema.prisma under ${context.root} (nor in a prisma/ folder above it); their tables are not counted. Analyze the folder that holds the schema to count them.`,
           });
         }
         for (const use of prismaUses) {
