@@ -11,30 +11,40 @@ export const SHARED = 'shared';
 
 const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
+function byKey<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 export function buildCandidates(project: ExtractedProject, assignment: ReadonlyMap<string, string>, graph: WeightedGraph): Candidate[] {
-  const ids = [...new Set([...assignment.values()].filter((id) => id !== SHARED))].sort();
   const loc = new Map(project.modules.map((module) => [module.path, module.loc]));
+  const members = byKey([...assignment.keys()].sort(), (path) => assignment.get(path));
+  const routesOf = byKey(project.routes, (route) => assignment.get(route.module));
+  const tablesOf = byKey(project.tables, (access) => assignment.get(access.module));
+  const edgesOf = byKey(project.edges, (edge) => assignment.get(edge.from));
+  const ids = [...members.keys()].filter((id) => id !== SHARED).sort();
   return ids.map((id): Candidate => {
-    const modules = [...assignment]
-      .filter(([, owner]) => owner === id)
-      .map(([path]) => path)
-      .sort();
+    const modules = members.get(id) ?? [];
     const inside = new Set(modules);
-    const routes = project.routes
-      .filter((route) => inside.has(route.module))
+    const routes = (routesOf.get(id) ?? [])
       .map((route) => ({ method: route.method, path: route.path, module: route.module }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
     const tables = new Map<string, { reads: number; writes: number }>();
-    for (const access of project.tables) {
-      if (!inside.has(access.module)) continue;
+    for (const access of tablesOf.get(id) ?? []) {
       const entry = tables.get(access.table) ?? { reads: 0, writes: 0 };
       entry.reads += access.reads;
       entry.writes += access.writes;
       tables.set(access.table, entry);
     }
     const depends = new Map<string, number>();
-    for (const edge of project.edges) {
-      if (!inside.has(edge.from)) continue;
+    for (const edge of edgesOf.get(id) ?? []) {
       const target = assignment.get(edge.to);
       if (target === undefined || target === id || target === SHARED) continue;
       depends.set(target, (depends.get(target) ?? 0) + 1);
@@ -55,7 +65,9 @@ export function buildCandidates(project: ExtractedProject, assignment: ReadonlyM
       modules,
       routes,
       tables: [...tables].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, entry]) => ({ name, ...entry })),
-      dependsOn: [...depends].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([candidate, edges]) => ({ candidate, edges })),
+      dependsOn: [...depends]
+        .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+        .map(([candidate, edges]) => ({ candidate, edges })),
       metrics: {
         files: modules.length,
         loc: modules.reduce((sum, path) => sum + (loc.get(path) ?? 0), 0),

@@ -32,9 +32,9 @@ export function addCoChangeEdges(graph: WeightedGraph, project: ExtractedProject
   for (const pair of project.coChange) graph.add(pair.a, pair.b, options.coChangeWeight * pair.degree);
 }
 
-/** Most files that may access one table for it to count as affinity. */
+/** Most files that may access one table for it to count as affinity (a share of the files, within 6..64). */
 export function tableAffinityLimit(files: number, options: CouplingOptions): number {
-  return Math.max(6, Math.ceil(options.tableSpread * files));
+  return Math.min(64, Math.max(6, Math.ceil(options.tableSpread * files)));
 }
 
 export function addTableEdges(graph: WeightedGraph, project: ExtractedProject, options: CouplingOptions): void {

@@ -48,10 +48,10 @@ export function stronglyConnectedComponents(graph: DependencyGraph): string[][] 
 function shortestPath(graph: DependencyGraph, from: string, to: string, within: ReadonlySet<string>): string[] | undefined {
   const previous = new Map<string, string>([[from, from]]);
   const queue = [from];
-  while (queue.length > 0) {
-    const node = queue.shift() ?? from;
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head] ?? from;
     if (node === to) break;
-    for (const next of [...(graph.get(node) ?? [])].sort()) {
+    for (const next of graph.get(node) ?? []) {
       if (within.has(next) && !previous.has(next)) {
         previous.set(next, node);
         queue.push(next);
@@ -64,16 +64,17 @@ function shortestPath(graph: DependencyGraph, from: string, to: string, within: 
   return path;
 }
 
-/** Cycles, each starting at its smallest id and ending with it again; at most `limit`. */
-export function candidateCycles(graph: DependencyGraph, limit = 100): string[][] {
+/** Cycles, each starting at its smallest id and ending with it again; at most `limit` (shortest first). */
+export function candidateCycles(input: DependencyGraph, limit = 100): string[][] {
+  const graph = new Map([...input].map(([node, next]) => [node, [...next].sort()]));
   const seen = new Set<string>();
   const cycles: string[][] = [];
   for (const component of stronglyConnectedComponents(graph)) {
     if (component.length < 2) continue;
     const within = new Set(component);
     for (const a of component) {
-      for (const b of [...(graph.get(a) ?? [])].sort()) {
-        if (!within.has(b)) continue;
+      for (const b of graph.get(a) ?? []) {
+        if (!within.has(b) || cycles.length >= limit * 4) continue;
         const back = shortestPath(graph, b, a, within);
         if (!back) continue;
         const ring = [a, ...back.slice(0, -1)];

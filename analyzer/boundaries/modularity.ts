@@ -9,21 +9,21 @@ import type { WeightedGraph } from './weighted-graph.js';
 export type Communities = Map<string, number>;
 
 export function modularity(graph: WeightedGraph, communities: Communities, resolution = 1): number {
-  const total = graph.totalWeight();
-  if (total === 0) return 0;
   const inside = new Map<number, number>();
   const strength = new Map<number, number>();
+  let twoW = 0;
   for (const node of graph.nodes) {
     const community = communities.get(node);
-    if (community === undefined) continue;
-    strength.set(community, (strength.get(community) ?? 0) + graph.strength(node));
+    for (const [neighbour, weight] of graph.neighbors(node)) {
+      twoW += weight;
+      if (community === undefined) continue;
+      strength.set(community, (strength.get(community) ?? 0) + weight);
+      if (communities.get(neighbour) === community) inside.set(community, (inside.get(community) ?? 0) + weight);
+    }
   }
-  for (const [a, b, weight] of graph.edges()) {
-    const community = communities.get(a);
-    if (community !== undefined && community === communities.get(b)) inside.set(community, (inside.get(community) ?? 0) + weight);
-  }
+  if (twoW === 0) return 0;
   let q = 0;
-  for (const [community, sum] of strength) q += (inside.get(community) ?? 0) / total - resolution * (sum / (2 * total)) ** 2;
+  for (const [community, sum] of strength) q += (inside.get(community) ?? 0) / twoW - resolution * (sum / twoW) ** 2;
   return q;
 }
 

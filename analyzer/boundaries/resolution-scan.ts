@@ -43,8 +43,11 @@ export function chooseResolution(
     if (!best || score[0] < best.score[0] - 1e-9 || (Math.abs(score[0] - best.score[0]) <= 1e-9 && score[1] < best.score[1] - 1e-9)) {
       best = { resolution, communities, score };
     }
-    // Past the requested count there is nothing to gain from finer partitions.
+    // Past the requested count, or below 5 files a candidate on average, finer partitions gain nothing.
     if (services !== undefined && count >= services) break;
+    if (count * NED_MIN > communities.size) break;
+    // Every file already in a candidate of a good size: finer partitions only lose modularity.
+    if (services === undefined && primary === 0) break;
   }
   return best ?? { resolution: 1, communities: partitionAt(1) };
 }

@@ -57,7 +57,11 @@ export class WeightedGraph {
   /** The graph on `keep` only. */
   induced(keep: ReadonlySet<string>): WeightedGraph {
     const graph = new WeightedGraph(this.nodes.filter((node) => keep.has(node)));
-    for (const [a, b, weight] of this.edges()) if (keep.has(a) && keep.has(b)) graph.add(a, b, weight);
+    for (const node of graph.nodes) {
+      const row = graph.adjacency.get(node);
+      if (!row) continue;
+      for (const [neighbour, weight] of this.neighbors(node)) if (keep.has(neighbour)) row.set(neighbour, weight);
+    }
     return graph;
   }
 }

@@ -2,30 +2,10 @@
  * The extract stage's public shapes: options, result, and the collector seam through which
  * other stages (routes, tables) see each syntax tree during the one parse.
  */
-import type ts from 'typescript';
 import type { Logger } from '../../common/logger.js';
 import type { ImportEdge, SourceModule, UnresolvedImport, Warning } from '../model.js';
 
-export interface ParsedFile {
-  /** Relative to the analyzed root, `/` separators. */
-  path: string;
-  text: string;
-  /** Parsed with `setParentNodes: true`; do not keep it past `visit`. */
-  sourceFile: ts.SourceFile;
-}
-
-export interface CollectorContext {
-  root: string;
-  modules: ReadonlySet<string>;
-  /** The analyzed file an import specifier names, or undefined (external, unresolved, not a source). */
-  resolveImport(fromPath: string, specifier: string): string | undefined;
-}
-
-/** A signal extractor that sees every parsed file, then the import resolver. */
-export interface FileCollector {
-  visit(file: ParsedFile): void;
-  finish(context: CollectorContext): void;
-}
+export type { CollectorContext, FileCollector, ParsedFile } from '../collector.js';
 
 export interface ExtractProgress {
   phase: 'discover' | 'parse' | 'resolve';

@@ -1,8 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { StranglerError, messageOf } from '../../common/errors.js';
-import { readAnalysis } from '../../common/contracts/analysis-v1.js';
+import { StranglerError } from '../../common/errors.js';
 import { REPORTERS } from '../../reports/index.js';
+import { readAnalysisFile } from '../_analysis-file.js';
 import { stringOption } from '../_args.js';
 import { EXIT, type Command } from '../_command.js';
 
@@ -26,17 +26,7 @@ export const reportCommand: Command = {
     if (!reporter) {
       throw new StranglerError('CLI_BAD_VALUE', `--format must be one of ${Object.keys(REPORTERS).join(', ')}, got "${format}".`);
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await readFile(resolve(io.cwd, file), 'utf8')) as unknown;
-    } catch (cause) {
-      throw new StranglerError(
-        'ANALYSIS_UNREADABLE',
-        `Cannot read ${file} as JSON: ${messageOf(cause)}. Give the analysis.json written by \`strangler analyze\`.`,
-        { cause },
-      );
-    }
-    const output = reporter.render(readAnalysis(parsed, file));
+    const output = reporter.render(await readAnalysisFile(io.cwd, file));
     const out = stringOption(args, 'out');
     if (out === undefined) io.stdout(output);
     else {
