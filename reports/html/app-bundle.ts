@@ -8,7 +8,7 @@
  * on first use and cached under node_modules/.cache/strangler, keyed by a hash of its inputs.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +120,9 @@ function cachedBuild(sourceDir: string): string {
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, code);
   renameSync(temporary, file);
+  // Bundles of earlier sources are dead weight.
+  for (const old of readdirSync(cacheDir))
+    if (/^report-app-[0-9a-f]+\.js$/.test(old) && join(cacheDir, old) !== file) rmSync(join(cacheDir, old), { force: true });
   return code;
 }
 

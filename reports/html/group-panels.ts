@@ -40,15 +40,17 @@ function fileList(analysis: AnalysisV1, paths: readonly string[]): string {
   return `<details class="files"><summary>Files (${h(paths.length)}), largest first</summary><ul class="plain filelist">${items}</ul>${more}</details>`;
 }
 
-function crossTable(edges: readonly CrossEdge[], data: ReportData, otherLabel: string): string {
+/** The heaviest file → file imports across the boundary, one per line (the side panel is narrow). */
+function crossList(edges: readonly CrossEdge[], data: ReportData, direction: 'into' | 'from'): string {
   if (edges.length === 0) return '';
-  const rows = edges
+  const items = edges
     .map(
       (e) =>
-        `<tr><td><code>${h(e.from)}</code></td><td class="arrow">→</td><td><code>${h(e.to)}</code></td><td>${groupLink(data, e.toCandidate, e.toCandidate)}</td><td class="num">${h(e.weight)}</td></tr>`,
+        `<li><code>${h(e.from)}</code> <span class="arrow">→</span> <code>${h(e.to)}</code>` +
+        `<span class="xmeta">${direction} ${groupLink(data, e.toCandidate, e.toCandidate)} · weight ${h(e.weight)}</span></li>`,
     )
     .join('');
-  return `<table class="grid compact"><thead><tr><th>from</th><th></th><th>to</th><th>${h(otherLabel)}</th><th title="imported symbols">weight</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<ul class="plain xedges">${items}</ul>`;
 }
 
 function candidatePanel(
@@ -63,10 +65,10 @@ function candidatePanel(
   const sharedTables = new Map((analysis.sharedTables ?? []).map((t) => [t.table, t]));
   const routes =
     candidate.routes.length > 0
-      ? `<table class="grid compact routes"><thead><tr><th>method</th><th>path</th><th>file</th></tr></thead><tbody>${candidate.routes
+      ? `<table class="grid compact routes"><thead><tr><th>method</th><th>path and file</th></tr></thead><tbody>${candidate.routes
           .map(
             (r) =>
-              `<tr><td><span class="method m-${h(r.method.toLowerCase())}">${h(r.method)}</span></td><td><code>${h(r.path)}</code></td><td><button type="button" class="file-link dim" data-file="${h(r.module)}" title="${h(r.module)}">${h(r.module.slice(r.module.lastIndexOf('/') + 1))}</button></td></tr>`,
+              `<tr><td><span class="method m-${h(r.method.toLowerCase())}">${h(r.method)}</span></td><td><code>${h(r.path)}</code><br><button type="button" class="file-link dim small" data-file="${h(r.module)}">${h(r.module)}</button></td></tr>`,
           )
           .join('')}</tbody></table>`
       : '<p class="note">No HTTP routes.</p>';
@@ -92,7 +94,7 @@ function candidatePanel(
     deps.length > 0
       ? `<ul class="plain deps">${[...deps]
           .sort((a, b) => b.edges - a.edges)
-          .map((d) => `<li>${groupLink(data, d.id)} <span class="dim">${h(d.edges)} imports</span></li>`)
+          .map((d) => `<li>${groupLink(data, d.id)} <span class="dim">${h(d.edges)} import${d.edges === 1 ? '' : 's'}</span></li>`)
           .join('')}</ul>`
       : '<p class="note">none</p>';
   const cycles = (analysis.cycles ?? []).filter((cycle) => cycle.includes(candidate.id));
@@ -112,8 +114,8 @@ function candidatePanel(
     `<h4>HTTP routes (${h(candidate.routes.length)})</h4>${routes}` +
     `<h4>Tables (${h(candidate.tables.length)})</h4>${tables}` +
     `<div class="two"><div><h4>Depends on</h4>${depList(candidate.dependsOn.map((d) => ({ id: d.candidate, edges: d.edges })))}</div><div><h4>Used by</h4>${depList(inbound)}</div></div>` +
-    `<h4>Heaviest imports out of it</h4>${crossTable(heaviestCrossEdges(analysis, candidate.id, CROSS_EDGE_LIMIT), data, 'into') || '<p class="note">none</p>'}` +
-    `<h4>Heaviest imports into it</h4>${crossTable(heaviestInbound(analysis, candidate.id, owner, CROSS_EDGE_LIMIT), data, 'from') || '<p class="note">none</p>'}` +
+    `<h4>Heaviest imports out of it</h4>${crossList(heaviestCrossEdges(analysis, candidate.id, CROSS_EDGE_LIMIT), data, 'into') || '<p class="note">none</p>'}` +
+    `<h4>Heaviest imports into it</h4>${crossList(heaviestInbound(analysis, candidate.id, owner, CROSS_EDGE_LIMIT), data, 'from') || '<p class="note">none</p>'}` +
     cycleList +
     fileList(analysis, candidate.modules) +
     `</section>`

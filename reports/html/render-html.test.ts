@@ -23,6 +23,20 @@ function evil(): AnalysisV1 {
   return analysis;
 }
 
+const EMPTY: AnalysisV1 = {
+  schemaVersion: 1,
+  tool: { name: 'strangler', version: '0.1.0' },
+  root: 'empty',
+  stats: { files: 0, edges: 0, durationMs: 3 },
+  modules: [],
+  edges: [],
+  candidates: [],
+  sharedKernel: [],
+  metrics: { modularity: 0, sm: 0, icp: 0, ifn: 0, ned: 0 },
+  extractionOrder: [],
+  warnings: [],
+};
+
 function embeddedData(html: string): ReportData {
   const match = /<script id="report-data" type="application\/json">([^<]*)<\/script>/.exec(html);
   expect(match).not.toBeNull();
@@ -100,7 +114,7 @@ describe('renderHtml', () => {
       for (const route of candidate.routes) expect(panel).toContain(`<code>${route.path}</code>`);
       for (const table of candidate.tables) expect(panel).toContain(`<code>${table.name}</code>`);
       for (const dependency of candidate.dependsOn)
-        expect(panel).toContain(`>${dependency.candidate}</button> <span class="dim">${dependency.edges} imports`);
+        expect(panel).toContain(`>${dependency.candidate}</button> <span class="dim">${dependency.edges} import`);
       for (const cycle of (analysis.cycles ?? []).filter((c) => c.includes(candidate.id))) expect(panel).toContain(cycle.join(' → '));
       expect(panel).toContain(`<b>${candidate.metrics.files}</b> files`);
     });
@@ -109,6 +123,12 @@ describe('renderHtml', () => {
   it('opens large analyses at candidate level', () => {
     expect(embeddedData(renderHtml(syntheticAnalysis({ files: 800, candidates: 6 }))).candidateLevel).toBe(false);
     expect(embeddedData(renderHtml(syntheticAnalysis({ files: 2000, candidates: 8 }))).candidateLevel).toBe(true);
+  });
+
+  it('renders an analysis with nothing in it', () => {
+    const html = renderHtml(EMPTY);
+    expect(embeddedData(html).files).toEqual([]);
+    expect(html).toContain('<div class="card-value">0</div><div class="card-label">service candidates</div>');
   });
 
   it('is the html entry of the report registry', () => {

@@ -126,9 +126,13 @@ describe('report.html in Chromium', () => {
     expect(await paintedNodePixels(page)).toBeGreaterThan(500);
     await expect.poll(() => page.locator('.cluster-label').count()).toBe(new Set(shop.modules.map((m) => m.candidate ?? '')).size);
 
-    // A candidate with routes and tables, clicked by its label in the graph.
-    const index = shop.candidates.findIndex((c) => c.routes.length > 0 && c.tables.length > 0);
-    const candidate = shop.candidates[index];
+    // A candidate with routes and tables (the most connected one), clicked by its label in the graph.
+    const connections = (id: string): number =>
+      shop.edges.filter((e) => [e.from, e.to].some((path) => shop.modules.find((m) => m.path === path)?.candidate === id)).length;
+    const candidate = shop.candidates
+      .filter((c) => c.routes.length > 0 && c.tables.length > 0)
+      .sort((a, b) => connections(b.id) - connections(a.id))[0];
+    const index = shop.candidates.findIndex((c) => c === candidate);
     if (!candidate) throw new Error('the sample monolith has no candidate with routes and tables');
     await page.locator(`.cluster-label[data-group="${index}"]`).click();
     const panel = page.locator(`#panel-${index}`);
@@ -137,6 +141,9 @@ describe('report.html in Chromium', () => {
     for (const route of candidate.routes) expect(text).toContain(route.path);
     for (const table of candidate.tables) expect(text).toContain(table.name);
     expect((await state(page)).selected).toEqual({ kind: 'group', index });
+    await page.evaluate('window.scrollTo(0, 0)');
+    await expect.poll(() => inPage<number>(page, 'window.scrollY')).toBe(0);
+    await page.waitForTimeout(150);
     await page.screenshot({ path: join(OUT, 'report.png') });
 
     // A file, clicked on the canvas: its panel lists what it imports and what imports it.
@@ -190,6 +197,28 @@ describe('report.html in Chromium', () => {
     expect(await page.locator('img').count()).toBe(0);
     expect(dialogs).toEqual([]);
     expect(blocked).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens an analysis with a single file and no candidate without errors', async () => {
+    const analysis: AnalysisV1 = {
+      schemaVersion: 1,
+      tool: { name: 'strangler', version: '0.1.0' },
+      root: 'tiny',
+      stats: { files: 1, edges: 0, durationMs: 3 },
+      modules: [{ path: 'index.ts', loc: 3, candidate: null }],
+      edges: [],
+      candidates: [],
+      sharedKernel: [],
+      metrics: { modularity: 0, sm: 0, icp: 0, ifn: 0, ned: 0 },
+      extractionOrder: [],
+      warnings: [],
+    };
+    const { page, errors } = await open(renderHtml(analysis), 'report-tiny.html');
+    expect((await state(page)).nodes).toBe(1);
+    await page.locator('#view-candidates').click();
+    expect((await state(page)).nodes).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -42,6 +42,7 @@ section{scroll-margin-top:12px}
 .level-note{color:var(--dim);font-size:12.5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .legend{flex:none;border-bottom:1px solid var(--line);padding:6px 10px;max-height:64px;overflow:auto;font-size:12.5px;background:#fff}
 .legend ul{margin:0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:2px 14px}
+.edge-note{position:absolute;left:10px;bottom:30px;color:var(--warn);background:var(--warn-bg);border:1px solid #f5b97a;border-radius:6px;padding:2px 8px;font-size:12px}
 .hint{position:absolute;right:10px;bottom:8px;color:var(--dim);font-size:12px;background:rgba(255,255,255,.85);padding:2px 6px;border-radius:4px}
 aside#side{background:#fff;border:1px solid var(--line);border-radius:10px;overflow:auto;padding:16px}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px;vertical-align:middle;flex:none}
@@ -49,6 +50,7 @@ aside#side{background:#fff;border:1px solid var(--line);border-radius:10px;overf
 .cand-link,.file-link{border:0;background:none;padding:0;font:inherit;color:var(--ink);cursor:pointer;text-align:left}
 .cand-link:hover,.file-link:hover{color:var(--accent);text-decoration:underline}
 .file-link{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;word-break:break-all}
+.file-link.small{font-size:11.5px}
 .facts{margin:4px 0 8px;color:var(--dim)}
 .facts b{color:var(--ink)}
 .reason{display:block;color:var(--dim);margin-top:2px}
@@ -63,6 +65,9 @@ ul.plain li{padding:2px 0}
 .filelist li{display:flex;justify-content:space-between;gap:8px}
 .loc{color:var(--dim);font-variant-numeric:tabular-nums}
 .edgelist li{display:flex;align-items:baseline;gap:2px}
+.xedges li{padding:4px 0;border-bottom:1px solid var(--line)}
+.xedges code{word-break:break-all}
+.xmeta{display:block;color:var(--dim);font-size:12.5px}
 table.grid{border-collapse:collapse;background:#fff;width:100%}
 table.grid th,table.grid td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
 table.grid thead th{background:#f0f3f7;font-weight:600}

@@ -187,12 +187,11 @@ export function syntheticAnalysis(options: SyntheticOptions): AnalysisV1 {
       dependsOn: [...deps].sort((a, b) => b[1] - a[1]).map(([candidate, n]) => ({ candidate, edges: n })),
       metrics: {
         files: list.length,
-        loc: list.reduce((sum, path) => sum + (modules.find((m) => m.path === path)?.loc ?? 0), 0),
+        loc: 0, // summed below
         cohesion: touching === 0 ? 1 : Math.round((internal / touching) * 100) / 100,
       },
     };
   });
-  // Locate LOC sums quickly for big analyses.
   const loc = new Map(modules.map((m) => [m.path, m.loc]));
   for (const candidate of candidates) candidate.metrics.loc = candidate.modules.reduce((sum, path) => sum + (loc.get(path) ?? 0), 0);
 

@@ -33,24 +33,38 @@ export function prepare(data) {
   for (const file of data.files) maxLoc = Math.max(maxLoc, file[1]);
   let maxFiles = 1;
   for (const group of data.groups) maxFiles = Math.max(maxFiles, group.files);
-  return { data, discs, members, maxLoc, maxFiles, positions: /** @type {Map<number, Float64Array>} */ (new Map()) };
+  return {
+    data,
+    discs,
+    members,
+    maxLoc,
+    maxFiles,
+    positions: /** @type {Map<number, { points: Float64Array, refined: boolean }>} */ (new Map()),
+  };
 }
 
 /** @typedef {ReturnType<typeof prepare>} Prepared */
 
 /**
  * Positions of a group's files: a sunflower seed in path order (files of one folder start
- * together), a short ForceAtlas2 run on the imports inside the group, fitted into its disc.
- * Cached: a group keeps its picture when collapsed and expanded again.
+ * together), then, when `refine`, a short ForceAtlas2 run on the imports inside the group;
+ * fitted into its disc. Cached: a group keeps its picture when collapsed and expanded again
+ * (a seed-only picture is refined the next time the group is expanded on its own).
  * @param {Prepared} model
  * @param {number} group
+ * @param {boolean} refine
  */
-export function filePositions(model, group) {
+export function filePositions(model, group, refine) {
   const cached = model.positions.get(group);
-  if (cached) return cached;
+  if (cached && (cached.refined || !refine)) return cached.points;
   const list = model.members[group] ?? [];
   const disc = model.discs[group] ?? { x: 0, y: 0, r: 1 };
   const seed = sunflower(list.length);
+  if (!refine) {
+    const rough = fitToDisc(seed, disc.x, disc.y, disc.r);
+    model.positions.set(group, { points: rough, refined: false });
+    return rough;
+  }
   const local = new Graph({ type: 'undirected', multi: false });
   /** @type {Map<number, number>} */
   const slot = new Map();
@@ -68,7 +82,8 @@ export function filePositions(model, group) {
     else local.addEdge(a, b, { weight });
   }
   if (list.length > 2 && local.size > 0) {
-    const iterations = Math.max(30, Math.min(120, Math.round(40000 / list.length)));
+    // Enough iterations to pull a folder together, few enough to expand a big group in a blink.
+    const iterations = Math.max(20, Math.min(100, Math.round(12000 / list.length)));
     forceAtlas2.assign(local, {
       iterations,
       getEdgeWeight: 'weight',
@@ -77,7 +92,7 @@ export function filePositions(model, group) {
         strongGravityMode: true,
         scalingRatio: 2,
         slowDown: 1 + Math.log(list.length),
-        barnesHutOptimize: list.length > 400,
+        barnesHutOptimize: list.length > 150,
       },
     });
   }
@@ -87,7 +102,7 @@ export function filePositions(model, group) {
     points[i * 2 + 1] = local.getNodeAttribute(i, 'y');
   });
   const fitted = fitToDisc(points, disc.x, disc.y, disc.r);
-  model.positions.set(group, fitted);
+  model.positions.set(group, { points: fitted, refined: true });
   return fitted;
 }
 
@@ -105,6 +120,12 @@ export function onWhite(hex, alpha) {
 
 const baseName = (/** @type {string} */ path) => path.slice(path.lastIndexOf('/') + 1);
 
+/** Most files laid out with ForceAtlas2 in one go (more would freeze the page for seconds). */
+export const LAYOUT_AT_ONCE = 2500;
+
+/** Above this many drawn files, file-to-file lines appear only for the selection. */
+export const FILE_EDGES_SHOWN_UP_TO = 3000;
+
 /**
  * @param {Prepared} model
  * @param {ReadonlySet<number>} expanded
@@ -112,6 +133,16 @@ const baseName = (/** @type {string} */ path) => path.slice(path.lastIndexOf('/'
 export function buildGraph(model, expanded) {
   const { data, discs, members } = model;
   const graph = new Graph({ type: 'undirected', multi: false });
+  // Laying out more than this many files at once runs no ForceAtlas2: the seeds alone.
+  let toLayOut = 0;
+  for (const index of expanded) if (!model.positions.get(index)?.refined) toLayOut += members[index]?.length ?? 0;
+  const refine = toLayOut <= LAYOUT_AT_ONCE;
+  let drawnFiles = 0;
+  for (const index of expanded) drawnFiles += members[index]?.length ?? 0;
+  const manyFiles = drawnFiles > FILE_EDGES_SHOWN_UP_TO;
+  // Dots get smaller as more files share the picture, so dense clusters stay readable.
+  const shrink = Math.max(0.45, Math.min(1, Math.sqrt(1500 / Math.max(drawnFiles, 1))));
+  graph.setAttribute('edgesOnSelection', manyFiles);
   /** @type {Int32Array} drawn node of every file: a file node (index) or its group (-1 - group) */
   const drawnAs = new Int32Array(data.files.length);
   data.groups.forEach((group, index) => {
@@ -132,14 +163,14 @@ export function buildGraph(model, expanded) {
       });
       return;
     }
-    const positions = filePositions(model, index);
+    const positions = filePositions(model, index, refine);
     list.forEach((file, i) => {
       drawnAs[file] = file;
       const entry = data.files[file];
       graph.addNode(fileKey(file), {
         x: positions[i * 2],
         y: positions[i * 2 + 1],
-        size: 2.5 + 6 * Math.sqrt((entry?.[1] ?? 0) / model.maxLoc),
+        size: (2.5 + 6 * Math.sqrt((entry?.[1] ?? 0) / model.maxLoc)) * shrink,
         color: group.color,
         label: baseName(entry?.[0] ?? ''),
         nodeKind: 'file',
@@ -196,7 +227,7 @@ export function buildGraph(model, expanded) {
           ? '#e6e9ee'
           : '#c3cad4';
     const size = bothGroups ? 1 + 11 * Math.sqrt(pair.weight / maxGroupWeight) : pair.a < 0 || pair.b < 0 ? 0.8 : 0.6;
-    const weak = bothGroups && (peripheral || !strong(pair));
+    const weak = bothGroups ? peripheral || !strong(pair) : manyFiles;
     graph.addEdgeWithKey(key, nodeKey(pair.a), nodeKey(pair.b), {
       size,
       color,

@@ -39,19 +39,19 @@ function start() {
     labelSize: 12,
     labelWeight: '500',
     labelColor: { color: '#1f2933' },
-    labelDensity: 0.5,
+    labelDensity: 0.3,
     labelRenderedSizeThreshold: 7,
     zIndex: true,
     // Dots keep their size on screen while zooming: zooming in spreads a dense cluster out.
     zoomToSizeRatioFunction: () => 1,
     minCameraRatio: 0.02,
     maxCameraRatio: 4,
-    stagePadding: 40,
+    stagePadding: 50,
     nodeReducer: (node, attrs) => {
       if (selected.kind === 'none') return attrs;
       if (focus.has(node) && selected.kind !== 'group') return { ...attrs, zIndex: 3, highlighted: true, forceLabel: true };
       if (lit.has(node)) return { ...attrs, zIndex: 2, forceLabel: selected.kind === 'file' || attrs.forceLabel };
-      return { ...attrs, color: '#e3e7ed', label: attrs.nodeKind === 'group' ? attrs.label : '', zIndex: 0, forceLabel: false };
+      return { ...attrs, color: '#dde2e8', label: attrs.nodeKind === 'group' ? attrs.label : '', zIndex: 0, forceLabel: false };
     },
     /** @returns {Partial<import('sigma/types').EdgeDisplayData>} */
     edgeReducer: (edge, attrs) => {
@@ -66,7 +66,7 @@ function start() {
       return {
         ...attrs,
         hidden: false,
-        color: attrs.inside ? attrs.color : graphLevel || selected.kind === 'file' ? '#5d6b7e' : '#a3aebb',
+        color: attrs.inside ? attrs.color : graphLevel || selected.kind === 'file' ? '#5d6b7e' : '#d3d9e0',
         zIndex: 1,
       };
     },
@@ -127,7 +127,11 @@ function start() {
   }
 
   function redraw() {
-    sigma.setGraph(buildGraph(model, expanded));
+    const graph = buildGraph(model, expanded);
+    const crowded = graph.getAttribute('edgesOnSelection') === true;
+    sigma.setSetting('hideEdgesOnMove', crowded);
+    $('#edge-note').hidden = !crowded;
+    sigma.setGraph(graph);
     updateExpandButtons();
     refreshSelection();
   }
@@ -224,8 +228,10 @@ function start() {
       toggleExpand(index);
       selectGroup(index);
     } else if (target.dataset.group !== undefined) {
+      // Asked before selecting: redrawing replaces the cluster labels, which detaches a clicked one.
+      const fromOutside = !target.closest('#explorer');
       selectGroup(Number(target.dataset.group));
-      if (!target.closest('#explorer')) $('#explorer').scrollIntoView({ behavior: 'smooth', block: 'start' });
+      if (fromOutside) $('#explorer').scrollIntoView({ behavior: 'smooth', block: 'start' });
     } else if (target.dataset.file !== undefined) {
       byPath ??= new Map(data.files.map((file, index) => [file[0], index]));
       const index = byPath.get(target.dataset.file);
@@ -234,7 +240,7 @@ function start() {
       expanded.clear();
       if (target.dataset.view === 'files') data.groups.forEach((_, index) => expanded.add(index));
       redraw();
-      void sigma.getCamera().animatedReset({ duration: 300 });
+      sigma.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
     }
   });
   $('#reset-view').addEventListener('click', () => void sigma.getCamera().animatedReset({ duration: 300 }));
