@@ -71,6 +71,8 @@ export function buildAnalysis(project: ExtractedProject, boundaries: Boundaries,
       candidate: candidateOf(route.module),
     })),
     unresolved: project.unresolved.map((ref) => ({ from: ref.from, specifier: ref.specifier })),
+    sharedKernelReasons: { ...boundaries.sharedKernelReasons },
+    tableMoves: boundaries.tableMoves.map((move) => ({ module: move.module, table: move.table, from: move.from, to: move.to })),
   };
   if (meta.comparison) {
     const { scores } = meta.comparison;

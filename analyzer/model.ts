@@ -125,6 +125,8 @@ export interface Boundaries {
   sharedTables: SharedTable[];
   /** Cycles between candidates (each a list of candidate ids, the first repeated at the end). */
   cycles: string[][];
+  /** Files moved to the candidate that owns the table they write (table-ownership refinement). */
+  tableMoves: Array<{ module: string; table: string; from: string; to: string }>;
 }
 
 /** An expected decomposition (fixtures' expected-boundaries.json) or any reference partition. */

@@ -3,7 +3,8 @@
  * where their folder says: with the majority of the files in the same folder (or the
  * nearest parent folder below the area), which may be the shared kernel (a NestJS module
  * file whose service is kernel); files of an area nothing covers form a candidate of
- * their own; files at a source root join the shared kernel.
+ * their own when there are enough of them (else they join the kernel, like files at a
+ * source root).
  */
 import { groupsOf, normalizeCommunities, type Communities } from './modularity.js';
 import { areaOf, folderOf, isAtRoot } from './paths.js';
@@ -15,6 +16,7 @@ export function attachIsolated(
   isolated: readonly string[],
   input: Communities,
   kernel: ReadonlySet<string>,
+  minFiles = 1,
 ): { communities: Communities; toKernel: string[] } {
   const communities = new Map(input);
   const byFolder = new Map<string, Map<number, number>>();
@@ -49,7 +51,13 @@ export function attachIsolated(
   }
   let next = Math.max(-1, ...groupsOf(communities).keys()) + 1;
   for (const area of [...byArea.keys()].sort()) {
-    for (const module of byArea.get(area) ?? []) communities.set(module, next);
+    const modules = byArea.get(area) ?? [];
+    // A file or two tied to nothing but the kernel is no service: it is shared infrastructure.
+    if (modules.length < minFiles) {
+      toKernel.push(...modules);
+      continue;
+    }
+    for (const module of modules) communities.set(module, next);
     next++;
   }
   return { communities: normalizeCommunities(communities), toKernel };

@@ -56,7 +56,7 @@ function bisect(graph: WeightedGraph, members: string[], seed: number): [string[
 export function splitToCount(graph: WeightedGraph, input: Communities, count: number, seed: number): Communities {
   const communities = new Map(input);
   for (;;) {
-    const groups = [...groupsOf(communities)].sort(([, a], [, b]) => b.length - a.length || (a[0] ?? '').localeCompare(b[0] ?? ''));
+    const groups = [...groupsOf(communities)].sort(([, a], [, b]) => b.length - a.length || ((a[0] ?? '') < (b[0] ?? '') ? -1 : 1));
     if (groups.length >= count) break;
     const largest = groups[0];
     if (!largest || largest[1].length < 2) break;

@@ -65,9 +65,7 @@ export function buildCandidates(project: ExtractedProject, assignment: ReadonlyM
       modules,
       routes,
       tables: [...tables].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, entry]) => ({ name, ...entry })),
-      dependsOn: [...depends]
-        .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
-        .map(([candidate, edges]) => ({ candidate, edges })),
+      dependsOn: [...depends].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([candidate, edges]) => ({ candidate, edges })),
       metrics: {
         files: modules.length,
         loc: modules.reduce((sum, path) => sum + (loc.get(path) ?? 0), 0),

@@ -1,142 +1,89 @@
 /**
  * Candidate ids a person recognises: the dominant folder of the candidate's files (the
- * deepest one holding at least half of them, else the one holding most if a third; layer
- * folders such as services/ or dto/ skipped), else the dominant first segment of its HTTP routes (after /api and versions),
- * else the most common word of its file names. Ids are kebab-case and unique: the larger
- * candidate keeps a contested name, the other gets a second word, then a number.
+ * deepest one holding at least half of them, else the top folder holding most if a third),
+ * going up past layer folders (services/, dto/, use-cases/) and use-case folders
+ * (get-topic/); else the dominant first segment of its HTTP routes (after /api and
+ * versions); else the most common word of its file names. Ids are kebab-case and unique:
+ * the larger candidate keeps a contested name, the other gets its dominant sub-folder or a
+ * second word, then a number.
  */
 import type { HttpRoute } from '../model.js';
+import { LAYER_FOLDERS, ROLE_WORDS, ROUTE_NOISE, USE_CASE_VERB } from './vocabulary.js';
 import { kebab, meaningfulFolders, stemOf } from './paths.js';
 
-const LAYER_FOLDERS = new Set([
-  'services',
-  'service',
-  'controllers',
-  'controller',
-  'repositories',
-  'repository',
-  'models',
-  'model',
-  'entities',
-  'entity',
-  'dto',
-  'dtos',
-  'routes',
-  'router',
-  'routers',
-  'handlers',
-  'resolvers',
-  'usecases',
-  'use-cases',
-  'domain',
-  'application',
-  'infrastructure',
-  'interfaces',
-  'types',
-  'schemas',
-  'validators',
-  'mappers',
-  'helpers',
-  'utils',
-  'components',
-  'impl',
-]);
-const ROLE_WORDS = new Set([
-  'service',
-  'services',
-  'repository',
-  'repositories',
-  'routes',
-  'route',
-  'router',
-  'controller',
-  'types',
-  'type',
-  'model',
-  'models',
-  'dto',
-  'module',
-  'index',
-  'utils',
-  'util',
-  'helper',
-  'helpers',
-  'handler',
-  'resolver',
-  'mapper',
-  'validation',
-  'validator',
-  'entity',
-  'schema',
-  'interface',
-  'interfaces',
-  'constants',
-  'config',
-  'spec',
-  'test',
-  'impl',
-  'input',
-  'inputs',
-  'args',
-  'guard',
-  'strategy',
-]);
-const ROUTE_NOISE = /^(api|v\d+|rest|graphql|public|internal|admin-api)$/i;
 export const RESERVED_IDS = new Set(['shared']);
 
-function dominant(values: string[]): { value: string; count: number } | undefined {
+function ranked(values: readonly string[]): Array<[string, number]> {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  const ranked = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
-  const first = ranked[0];
-  return first ? { value: first[0], count: first[1] } : undefined;
+  return [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
 }
 
-/** The top-level folder holding the most files, when it holds a third of them and strictly more than any other. */
-function plurality(counts: ReadonlyMap<string, number>, files: number): [string, number] | undefined {
-  const ranked = [...counts].filter(([prefix]) => !prefix.includes('/')).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
-  const [first, second] = ranked;
-  if (!first || first[1] * 3 < files || (second && second[1] === first[1])) return undefined;
-  return first;
-}
+const isNameable = (segment: string): boolean => !LAYER_FOLDERS.has(segment.toLowerCase()) && kebab(segment).length > 0;
 
-function folderName(modules: readonly string[]): string | undefined {
-  const prefixes: string[] = [];
-  for (const module of modules) {
+/** The folder that holds the candidate: the deepest with half the files, else a strict plurality of a third. */
+function dominantFolder(modules: readonly string[]): string[] | undefined {
+  const prefixes = modules.flatMap((module) => {
     const folders = meaningfulFolders(module);
-    for (let depth = 1; depth <= folders.length; depth++) prefixes.push(folders.slice(0, depth).join('/'));
+    return folders.map((_, depth) => folders.slice(0, depth + 1).join('/'));
+  });
+  const counts = ranked(prefixes);
+  const deepest = counts
+    .filter(([, count]) => count * 2 >= modules.length)
+    .sort(([a], [b]) => b.split('/').length - a.split('/').length)[0];
+  if (deepest) return deepest[0].split('/');
+  const top = counts.filter(([prefix]) => !prefix.includes('/'));
+  const [first, second] = top;
+  if (!first || first[1] * 3 < modules.length || (second && second[1] === first[1])) return undefined;
+  return [first[0]];
+}
+
+/** The name segment of a folder path: the deepest one that names a capability, not a layer or a use case. */
+function nameSegment(segments: readonly string[]): number | undefined {
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const segment = segments[i] ?? '';
+    if (isNameable(segment) && (!USE_CASE_VERB.test(kebab(segment)) || i === 0)) return i;
   }
-  const counts = new Map<string, number>();
-  for (const prefix of prefixes) counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
-  const half = modules.length / 2;
-  // The deepest folder holding half of the files; else the folder holding most of them, if a third.
-  const deepest =
-    [...counts]
-      .filter(([, count]) => count >= half)
-      .sort(([a, x], [b, y]) => b.split('/').length - a.split('/').length || y - x || (a < b ? -1 : 1))[0] ??
-    plurality(counts, modules.length);
-  if (!deepest) return undefined;
-  const segments = deepest[0].split('/');
-  while (segments.length > 1 && LAYER_FOLDERS.has((segments[segments.length - 1] ?? '').toLowerCase())) segments.pop();
-  const name = kebab(segments[segments.length - 1] ?? '');
-  return name.length > 0 && !LAYER_FOLDERS.has(name) ? name : undefined;
+  return undefined;
+}
+
+/** The capability folder name and, for uniqueness, the names of the sub-folders below it that hold most files. */
+function folderNames(modules: readonly string[]): { name: string; deeper: string[] } | undefined {
+  const folder = dominantFolder(modules);
+  if (!folder) return undefined;
+  const at = nameSegment(folder);
+  if (at === undefined) return undefined;
+  const prefix = folder.slice(0, at + 1).join('/');
+  const below = modules.flatMap((module) => {
+    const folders = meaningfulFolders(module);
+    if (folders.slice(0, at + 1).join('/') !== prefix) return [];
+    const next = folders.slice(at + 1).find(isNameable);
+    return next ? [kebab(next)] : [];
+  });
+  return { name: kebab(folder[at] ?? ''), deeper: ranked(below).map(([name]) => name) };
 }
 
 function routeName(routes: readonly HttpRoute[]): string | undefined {
   const firsts = routes.flatMap((route) => {
     const segment = route.path.split('/').find((part) => part.length > 0 && !part.startsWith(':') && !ROUTE_NOISE.test(part));
-    return segment ? [kebab(segment)] : [];
+    return segment && kebab(segment) ? [kebab(segment)] : [];
   });
-  const best = dominant(firsts.filter(Boolean));
-  return best && best.count * 2 >= firsts.length ? best.value : undefined;
+  const best = ranked(firsts)[0];
+  return best && best[1] * 2 >= firsts.length ? best[0] : undefined;
 }
 
-function words(modules: readonly string[]): string[] {
+function fileWords(modules: readonly string[]): string[] {
   return modules.flatMap((module) =>
     kebab(stemOf(module))
       .split('-')
       .filter((word) => word.length > 2 && !ROLE_WORDS.has(word) && !/^\d+$/.test(word)),
   );
+}
+
+/** Words that say something the base name does not (not `topic` next to `topics`). */
+function extraWords(words: readonly string[], base: string): string[] {
+  const parts = base.split('-');
+  return ranked(words.filter((word) => !parts.some((part) => part.startsWith(word) || word.startsWith(part)))).map(([word]) => word);
 }
 
 export interface NamedGroup {
@@ -151,13 +98,15 @@ export function nameCandidates(groups: readonly NamedGroup[]): Map<number, strin
   const names = new Map<number, string>();
   const order = [...groups].sort((a, b) => b.modules.length - a.modules.length || ((a.modules[0] ?? '') < (b.modules[0] ?? '') ? -1 : 1));
   for (const group of order) {
-    const vocabulary = words(group.modules);
-    const base = folderName(group.modules) ?? routeName(group.routes) ?? dominant(vocabulary)?.value ?? 'candidate';
-    let id = base;
-    if (taken.has(id)) {
-      const second = dominant(vocabulary.filter((word) => word !== base && !base.split('-').includes(word)))?.value;
-      if (second && !taken.has(`${base}-${second}`)) id = `${base}-${second}`;
-    }
+    const words = fileWords(group.modules);
+    const folder = folderNames(group.modules);
+    const base = folder?.name ?? routeName(group.routes) ?? ranked(words)[0]?.[0] ?? 'candidate';
+    const options = [
+      base,
+      ...(folder?.deeper ?? []).filter((name) => name !== base).map((name) => `${base}-${name}`),
+      ...extraWords(words, base).map((word) => `${base}-${word}`),
+    ];
+    let id = options.find((option) => !taken.has(option)) ?? base;
     for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
     taken.add(id);
     names.set(group.key, id);

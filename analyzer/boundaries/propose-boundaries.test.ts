@@ -115,4 +115,46 @@ describe('proposeBoundaries', () => {
     expect(empty.candidates).toEqual([]);
     expect(empty.extractionOrder).toEqual([]);
   });
+
+  it('splits a project without any import by folder; root files and lone files shared', () => {
+    const loose = proposeBoundaries(
+      buildProject({ modules: [...filesIn('src/billing', 3), ...filesIn('src/mail', 4), 'src/plugins/sentry.ts', 'src/main.ts'] }),
+    );
+    expect(loose.candidates.map((candidate) => [candidate.id, candidate.modules.length])).toEqual([
+      ['billing', 3],
+      ['mail', 4],
+    ]);
+    expect(loose.sharedKernel).toEqual(['src/main.ts', 'src/plugins/sentry.ts']);
+  });
+
+  it('stops at one candidate per file when more services are asked than files', () => {
+    const forced = proposeBoundaries(project, { services: 1000 });
+    expect(forced.candidates).toHaveLength(project.modules.length - forced.sharedKernel.length);
+  });
+});
+
+describe('proposeBoundaries table ownership', () => {
+  const orders = filesIn('src/orders', 5);
+  const billing = filesIn('src/billing', 5);
+  const repository = 'src/billing/order-sync.repository.ts';
+  const project = buildProject({
+    modules: [...orders, ...billing, repository],
+    edges: [
+      ...clique(orders),
+      ...clique(billing),
+      ['src/billing/billing-0.ts', repository, 5],
+      ['src/billing/billing-1.ts', 'src/orders/orders-1.ts', 1],
+    ],
+    tables: [
+      ['src/orders/orders-0.ts', 'orders', 3, 5],
+      [repository, 'orders', 0, 1],
+    ],
+  });
+
+  it('moves a repository that writes a table owned elsewhere to the owner, and says so', () => {
+    const boundaries = proposeBoundaries(project);
+    expect(boundaries.tableMoves).toEqual([{ module: repository, table: 'orders', from: 'billing', to: 'orders' }]);
+    expect(boundaries.assignment[repository]).toBe('orders');
+    expect(boundaries.sharedTables).toEqual([]);
+  });
 });

@@ -18,12 +18,12 @@ import { buildCouplingGraph } from './coupling-graph.js';
 import { candidateCycles } from './cycles.js';
 import { extractionOrder } from './extraction-order.js';
 import { louvainCommunities } from './louvain.js';
-import { groupsOf, normalizeCommunities, type Communities } from './modularity.js';
+import { groupsOf, type Communities } from './modularity.js';
 import { nameCandidates } from './naming.js';
 import { resolveBoundaryOptions, type BoundaryOptions } from './options.js';
 import { qualityMetrics } from './quality-metrics.js';
 import { chooseResolution, RESOLUTIONS } from './resolution-scan.js';
-import { mergeSmall, splitDisconnected } from './refine-communities.js';
+import { dropSmall, mergeSmall, splitDisconnected } from './refine-communities.js';
 import { detectSharedKernel } from './shared-kernel.js';
 import { refineTableOwnership } from './table-ownership.js';
 
@@ -63,23 +63,28 @@ export function proposeBoundaries(project: ExtractedProject, options: BoundaryOp
   const isolated = inner.nodes.filter((node) => inner.strength(node) === 0);
   const core = inner.induced(new Set(connected));
 
+  // Louvain's order dependence matters most on small graphs; big ones get fewer seeds to stay fast.
+  const runs = core.nodes.length > 5000 ? 3 : core.nodes.length > 2000 ? 4 : 6;
   const partitionAt = (resolution: number): Communities => {
-    const found = louvainCommunities(core, { resolution, seed: settings.seed });
-    const cleaned = mergeSmall(core, splitDisconnected(core, found), settings.minCandidateFiles);
-    return attachIsolated(isolated, cleaned, kernel.modules).communities;
+    const found = louvainCommunities(core, { resolution, seed: settings.seed, runs });
+    const merged = mergeSmall(core, splitDisconnected(core, found), settings.minCandidateFiles);
+    // What is still tiny after merging is tied to nothing but the kernel: a health check, a plugin.
+    const cleaned = dropSmall(merged, settings.minCandidateFiles);
+    return attachIsolated(isolated, cleaned, kernel.modules, settings.minCandidateFiles).communities;
   };
   const resolutions = settings.resolution === undefined ? RESOLUTIONS : [settings.resolution];
   let communities = chooseResolution(inner, partitionAt, resolutions, settings.services).communities;
-  // Files tied to no candidate whose folder is kernel, or a source root, join the kernel.
-  for (const module of isolated) {
+  // Files tied to no candidate (their folder is kernel, a source root, or too small a group) join the kernel.
+  for (const module of inner.nodes) {
     if (communities.has(module)) continue;
     kernel.modules.add(module);
-    kernel.reasons.set(module, 'tied to no candidate; its folder is shared or a source root');
+    kernel.reasons.set(module, 'tied to no candidate; its folder is shared, a source root, or too small for a service');
   }
   if (settings.services !== undefined) {
     communities = forceCount(inner.induced(new Set(communities.keys())), communities, settings.services, settings.seed);
   }
-  communities = normalizeCommunities(refineTableOwnership(project, inner, communities).communities);
+  const ownership = refineTableOwnership(project, inner, communities);
+  communities = ownership.communities;
 
   const groups = groupsOf(communities);
   const names = nameCandidates(
@@ -104,6 +109,12 @@ export function proposeBoundaries(project: ExtractedProject, options: BoundaryOp
     candidates,
     sharedKernel,
     sharedKernelReasons: Object.fromEntries(sharedKernel.map((path) => [path, kernel.reasons.get(path) ?? 'shared'])),
+    tableMoves: ownership.moves.map((move) => ({
+      module: move.module,
+      table: move.table,
+      from: names.get(move.from) ?? SHARED,
+      to: names.get(move.to) ?? SHARED,
+    })),
     assignment: Object.fromEntries([...assignment].sort(([a], [b]) => (a < b ? -1 : 1))),
     metrics: qualityMetrics(project, assignment, coupling, SHARED),
     extractionOrder: extractionOrder(candidates, sharedTables),

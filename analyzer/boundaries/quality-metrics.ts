@@ -4,8 +4,9 @@
  *
  * - modularity: Newman's weighted Q of the coupling graph (see modularity.ts). Higher is better.
  * - sm, structural modularity (Jin et al., "Service candidate identification from monolithic
- *   systems based on execution traces", IEEE TSE 47(5), 2019; after the MQ of Mancoridis &
- *   Mitchell's Bunch): SM = (1/K) Σ_k μ_k / m_k² − (1/(K(K−1)/2)) Σ_{i<j} σ_ij / (2 m_i m_j),
+ *   systems based on execution traces", IEEE TSE 47(5), 2021, online 2019, and Kalia et al.
+ *   below; it follows the MQ of Mancoridis, Mitchell et al.'s Bunch, IWPC 1998):
+ *   SM = (1/K) Σ_k μ_k / m_k² − (1/(K(K−1)/2)) Σ_{i<j} σ_ij / (2 m_i m_j),
  *   μ_k the import edges inside candidate k, m_k its files, σ_ij the edges between i and j.
  *   Higher is better.
  * - icp, inter-partition call percentage (Kalia et al., "Mono2Micro", ESEC/FSE 2021): the
@@ -13,8 +14,8 @@
  * - ifn, interface number (Jin et al. 2019): files per candidate that another candidate
  *   imports, averaged over the candidates. Lower is better.
  * - ned, non-extreme distribution (Wu, Hassan & Holt, "Comparison of clustering algorithms
- *   in the context of software evolution", ICSM 2005; as used by Kalia et al. 2021):
- *   1 − (files in candidates of 5 to 20 files) / files. Lower is better.
+ *   in the context of software evolution", ICSM 2005; bounds 5 and 20 as in Kalia et al.
+ *   2021): 1 − (files in candidates of 5 to 20 files) / files, so lower is better.
  */
 import type { BoundaryMetrics, ExtractedProject } from '../model.js';
 import { modularity } from './modularity.js';

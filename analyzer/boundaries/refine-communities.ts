@@ -4,7 +4,8 @@
  *   parts (Louvain can leave such communities behind; Traag, Waltman & van Eck, "From
  *   Louvain to Leiden", Sci. Rep. 9, 2019);
  * - communities smaller than a minimum are merged into the neighbour community they are
- *   most tied to, by the modularity gain of the merge, since a two-file "service" is not one.
+ *   most tied to, by the modularity gain of the merge, since a two-file "service" is not one;
+ *   what stays that small has no tie but to the shared kernel and is dropped (it joins it).
  */
 import { groupsOf, normalizeCommunities, type Communities } from './modularity.js';
 import type { WeightedGraph } from './weighted-graph.js';
@@ -78,22 +79,63 @@ export function mergeInto(communities: Communities, from: number, into: number):
   for (const [node, community] of communities) if (community === from) communities.set(node, into);
 }
 
+/** Merges `from` into `into` in the link tables (in place). */
+function mergeLinks(links: CommunityLinks, from: number, into: number): void {
+  const row = links.between.get(from) ?? new Map<number, number>();
+  const target = links.between.get(into) ?? new Map<number, number>();
+  for (const [other, weight] of row) {
+    const otherRow = links.between.get(other);
+    otherRow?.delete(from);
+    if (other === into) continue;
+    target.set(other, (target.get(other) ?? 0) + weight);
+    otherRow?.set(into, (otherRow.get(into) ?? 0) + weight);
+  }
+  target.delete(from);
+  links.between.set(into, target);
+  links.between.delete(from);
+  links.strength.set(into, (links.strength.get(into) ?? 0) + (links.strength.get(from) ?? 0));
+  links.strength.delete(from);
+}
+
 export function mergeSmall(graph: WeightedGraph, input: Communities, minFiles: number): Communities {
   const communities = new Map(input);
-  for (;;) {
-    const groups = groupsOf(communities);
-    const links = communityLinks(graph, communities);
-    const small = [...groups]
-      .filter(([community, members]) => members.length < minFiles && (links.between.get(community)?.size ?? 0) > 0)
-      .sort(([, a], [, b]) => a.length - b.length || (a[0] ?? '').localeCompare(b[0] ?? ''));
-    const first = small[0];
-    if (!first) break;
-    const [community] = first;
+  const links = communityLinks(graph, communities);
+  const sizes = new Map<number, number>();
+  for (const community of communities.values()) sizes.set(community, (sizes.get(community) ?? 0) + 1);
+  const into = new Map<number, number>();
+  // Smallest first; a merged community is looked at again only if it is still small.
+  const queue = [...sizes]
+    .filter(([, size]) => size < minFiles)
+    .sort(([a, x], [b, y]) => x - y || a - b)
+    .map(([community]) => community);
+  for (let head = 0; head < queue.length; head++) {
+    const community = queue[head] ?? 0;
+    if (!sizes.has(community) || (sizes.get(community) ?? 0) >= minFiles) continue;
     const partners = [...(links.between.get(community)?.keys() ?? [])];
+    if (partners.length === 0) continue;
     partners.sort((x, y) => mergeGain(links, community, y) - mergeGain(links, community, x) || x - y);
-    const partner = partners[0];
-    if (partner === undefined) break;
-    mergeInto(communities, community, partner);
+    const partner = partners[0] ?? community;
+    mergeLinks(links, community, partner);
+    into.set(community, partner);
+    const size = (sizes.get(partner) ?? 0) + (sizes.get(community) ?? 0);
+    sizes.set(partner, size);
+    sizes.delete(community);
+    if (size < minFiles) queue.push(partner);
   }
+  const resolve = (community: number): number => {
+    let current = community;
+    while (into.has(current)) current = into.get(current) ?? current;
+    return current;
+  };
+  for (const [node, community] of communities) communities.set(node, resolve(community));
   return normalizeCommunities(communities);
+}
+
+/** Communities that are still smaller than `minFiles` after merging (tied to nothing but the kernel) are dropped. */
+export function dropSmall(input: Communities, minFiles: number): Communities {
+  const kept = new Map<string, number>();
+  for (const [community, members] of groupsOf(input)) {
+    if (members.length >= minFiles) for (const member of members) kept.set(member, community);
+  }
+  return kept;
 }

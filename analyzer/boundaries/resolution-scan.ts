@@ -5,8 +5,9 @@
  * Louvain resolution gives a handful of huge candidates on a big codebase. We scan the
  * resolution γ and keep the partition whose candidates are of a size a team can own: the
  * lowest NED (share of files in candidates outside 5–20 files; Wu, Hassan & Holt 2005),
- * ties broken by the higher modularity at γ = 1. With `services: N` the partition whose
- * candidate count is closest to N is kept, to be merged or split to exactly N.
+ * ties broken by the higher modularity at γ = 1. With `services: N` the partition with
+ * the smallest candidate count at or above N is kept (else the largest), to be merged (or
+ * split) to exactly N.
  */
 import { groupsOf, modularity, type Communities } from './modularity.js';
 import type { WeightedGraph } from './weighted-graph.js';
@@ -38,7 +39,8 @@ export function chooseResolution(
   for (const resolution of resolutions) {
     const communities = partitionAt(resolution);
     const count = groupsOf(communities).size;
-    const primary = services === undefined ? nonExtremeShare(communities) : Math.abs(count - services);
+    // With a forced count, merging down (by modularity) beats splitting up: prefer counts at or above it.
+    const primary = services === undefined ? nonExtremeShare(communities) : count >= services ? count - services : 1e6 + services - count;
     const score: [number, number] = [primary, -modularity(graph, communities)];
     if (!best || score[0] < best.score[0] - 1e-9 || (Math.abs(score[0] - best.score[0]) <= 1e-9 && score[1] < best.score[1] - 1e-9)) {
       best = { resolution, communities, score };

@@ -4,7 +4,8 @@
  *
  * A module is in the kernel when it is
  * 1. a composition root: it wires many areas together and little or nothing imports it
- *    (app.ts, server.ts, main.ts, app.module.ts); or
+ *    (app.ts, app.module.ts), or an entry point that nothing imports and that starts one
+ *    (server.ts, main.ts); or
  * 2. a low-level utility: it sits in an infrastructure folder (lib/, utils/, db/, common/,
  *    middleware/, …) or is imported from a large share of the areas, AND everything it
  *    imports at run time is itself kernel (a "utility" that calls into orders is part of
@@ -15,44 +16,7 @@
  */
 import type { ExtractedProject } from '../model.js';
 import { areaOf, isAtRoot, stemOf } from './paths.js';
-
-const INFRASTRUCTURE_FOLDERS = new Set([
-  'lib',
-  'libs',
-  'util',
-  'utils',
-  'common',
-  'shared',
-  'core',
-  'helpers',
-  'helper',
-  'infra',
-  'infrastructure',
-  'config',
-  'configuration',
-  'db',
-  'database',
-  'middleware',
-  'middlewares',
-  'types',
-  'interfaces',
-  'constants',
-  'decorators',
-  'guards',
-  'filters',
-  'interceptors',
-  'pipes',
-  'errors',
-  'logger',
-  'logging',
-  'prisma',
-  'typeorm',
-  'kernel',
-  'platform',
-  'framework',
-]);
-
-const ROOT_STEMS = /^(app|main|server|index|bootstrap|container|startup|app\.module|app\.routes|routes|router)$/;
+import { INFRASTRUCTURE_FOLDERS, ROOT_STEMS } from './vocabulary.js';
 
 function countBy(values: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
@@ -97,6 +61,12 @@ export function detectSharedKernel(project: ExtractedProject, options: KernelOpt
       reasons.set(path, `composition root: wires ${wired} areas together`);
     }
   }
+  // Entry points: nothing imports them and they start a composition root (main.ts -> app.module.ts).
+  for (const path of modules) {
+    if (reasons.has(path) || (importers.get(path)?.size ?? 0) > 0) continue;
+    const root = [...(runtimeDeps.get(path) ?? [])].find((dep) => reasons.get(dep)?.startsWith('composition root'));
+    if (root) reasons.set(path, `entry point: starts ${root}`);
+  }
   // 2. Utilities: start from every candidate and drop those that import non-kernel code at run time.
   const utility = new Map<string, string>();
   for (const path of modules) {
@@ -106,15 +76,15 @@ export function detectSharedKernel(project: ExtractedProject, options: KernelOpt
     if (spread >= spreadNeeded) utility.set(path, `imported from ${spread} other areas`);
     else if (INFRASTRUCTURE_FOLDERS.has(folder.toLowerCase()) && !isAtRoot(path)) utility.set(path, `infrastructure folder ${folder}/`);
   }
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const path of [...utility.keys()]) {
-      const deps = runtimeDeps.get(path) ?? new Set();
-      if ([...deps].some((dep) => !utility.has(dep) && !reasons.has(dep))) {
-        utility.delete(path);
-        changed = true;
-      }
+  const runtimeImporters = new Map<string, string[]>();
+  for (const [from, deps] of runtimeDeps) for (const dep of deps) runtimeImporters.set(dep, [...(runtimeImporters.get(dep) ?? []), from]);
+  const queue = [...utility.keys()];
+  for (let head = 0; head < queue.length; head++) {
+    const path = queue[head] ?? '';
+    if (!utility.has(path)) continue;
+    if ([...(runtimeDeps.get(path) ?? [])].some((dep) => !utility.has(dep) && !reasons.has(dep))) {
+      utility.delete(path);
+      for (const importer of runtimeImporters.get(path) ?? []) if (utility.has(importer)) queue.push(importer);
     }
   }
   for (const [path, reason] of utility) reasons.set(path, reason);

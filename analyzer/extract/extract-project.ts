@@ -5,7 +5,7 @@
  * written, executed or `require`d.
  */
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { messageOf, StranglerError } from '../../common/errors.js';
 import { silentLogger } from '../../common/logger.js';
 import type { Warning } from '../model.js';
@@ -89,7 +89,21 @@ export async function extractProject(
   const parsedAt = performance.now();
   logger.debug('parsed sources', { modules: moduleSet.size, ms: Math.round(parsedAt - discovered) });
   progress({ phase: 'resolve', done: 0, total: parsed.refs.size });
-  const resolver = new Resolver({ modules: moduleSet, otherFiles: listing.otherFiles, links: listing.links, configs, packages });
+  const existsOutside = (path: string): boolean => {
+    try {
+      return statSync(join(absoluteRoot, path)).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const resolver = new Resolver({
+    modules: moduleSet,
+    otherFiles: listing.otherFiles,
+    links: listing.links,
+    configs,
+    packages,
+    existsOutside,
+  });
   const resolveRef = (from: string, specifier: string) => resolver.resolve(from, specifier);
   const graph = buildImportGraph(parsed.refs, resolveRef, new TypeExports(parsed.exports, resolveRef));
   progress({ phase: 'resolve', done: parsed.refs.size, total: parsed.refs.size });

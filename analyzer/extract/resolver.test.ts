@@ -20,6 +20,7 @@ function resolver(options: {
   links?: Record<string, string>;
   scopes?: Record<string, ResolutionSettings[]>;
   manifests?: Manifest[];
+  outsideFiles?: string[];
 }): Resolver {
   const manifests = new Map((options.manifests ?? []).map((m) => [m.dir, m]));
   const byName = new Map((options.manifests ?? []).filter((m) => m.name !== undefined).map((m) => [m.name ?? '', m]));
@@ -30,6 +31,7 @@ function resolver(options: {
     links: new Map(Object.entries(options.links ?? {})),
     configs,
     packages: { manifests, byName },
+    ...(options.outsideFiles ? { existsOutside: (path: string) => options.outsideFiles?.includes(path) === true } : {}),
   });
 }
 
@@ -115,6 +117,29 @@ describe('Resolver', () => {
     expect(r.resolve('packages/ui/src/index.tsx', '#nope')).toEqual({ kind: 'unresolved' });
     expect(r.resolve('src/a.ts', '#db/pool')).toEqual({ kind: 'unresolved' });
     expect(r.resolve('src/a.ts', './shared/money.js')).toEqual({ kind: 'file', path: 'lib/shared/money.ts' });
+  });
+
+  it('takes aliases into a library above the analyzed folder for external packages, and other paths there for outside files', () => {
+    const settings: ResolutionSettings = {
+      baseUrl: undefined,
+      paths: [
+        { prefix: '@org/api/', suffix: '', wildcard: true, targets: ['src/*'] },
+        { prefix: '@org/common/', suffix: '', wildcard: true, targets: ['../../libs/common/src/lib/*'] },
+      ],
+    };
+    const r = resolver({
+      modules: ['src/app.ts', 'src/util.ts'],
+      scopes: { '': [settings] },
+      outsideFiles: ['../../libs/common/src/lib/config.ts', '../../libs/common/src/lib/interfaces/index.ts', '../../eslint.config.cjs'],
+    });
+    expect(r.resolve('src/app.ts', '@org/api/util')).toEqual({ kind: 'file', path: 'src/util.ts' });
+    expect(r.resolve('src/app.ts', '@org/common/config')).toEqual({ kind: 'external', pkg: '@org/common' });
+    expect(r.resolve('src/app.ts', '@org/common/interfaces')).toEqual({ kind: 'external', pkg: '@org/common' });
+    expect(r.resolve('src/app.ts', '@org/common/missing')).toEqual({ kind: 'unresolved' });
+    expect(r.resolve('eslint.config.cjs', '../../eslint.config.cjs')).toEqual({ kind: 'outside', path: '../../eslint.config.cjs' });
+    expect(r.resolve('src/app.ts', '../../nothing-here')).toEqual({ kind: 'unresolved' });
+    const withoutCheck = resolver({ modules: ['src/app.ts'], scopes: { '': [settings] } });
+    expect(withoutCheck.resolve('src/app.ts', '@org/common/config')).toEqual({ kind: 'unresolved' });
   });
 
   it('caches per folder for relative specifiers and per scope for bare ones', () => {

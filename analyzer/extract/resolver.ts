@@ -4,7 +4,9 @@
  * relative paths with extension probing (also a `.js` written for a `.ts` file), folder
  * `package.json` `main` and `index.*`, tsconfig `paths` and `baseUrl`, `#subpath` imports,
  * packages of the repository through their `exports`/`main` mapped back to source, and
- * symlinked folders inside the root. Other bare specifiers are external packages.
+ * symlinked folders inside the root. Other bare specifiers are external packages; so is an
+ * alias whose target lies outside the analyzed folder (a monorepo app analyzed alone, its
+ * `@org/common/*` paths pointing at `../../libs/common`), checked with `existsOutside`.
  * Results are cached per (folder or tsconfig scope, specifier).
  */
 import { builtinModules } from 'node:module';
@@ -24,6 +26,8 @@ export type Resolution =
   | { kind: 'external-types' }
   /** A file that exists but is not an analyzed source (JSON, CSS, a test, an excluded or skipped file). */
   | { kind: 'other-file'; path: string }
+  /** A file outside the analyzed folder (`../../libs/x.ts` relative to the root): a dependency, never an edge. */
+  | { kind: 'outside'; path: string }
   | { kind: 'unresolved' };
 
 export interface ResolverInput {
@@ -32,6 +36,8 @@ export interface ResolverInput {
   links: ReadonlyMap<string, string>;
   configs: ProjectConfigs;
   packages: RepoPackages;
+  /** Whether a root-relative path above the root (`../libs/a.ts`) is a file; without it such paths are unresolved. */
+  existsOutside?: (path: string) => boolean;
 }
 
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -76,8 +82,24 @@ export class Resolver {
     const file = this.probe(path, this.input.modules, SOURCE_EXTENSIONS, 0);
     if (file !== undefined) return { kind: 'file', path: file };
     const other = this.probe(path, this.input.otherFiles, OTHER_EXTENSIONS, 0);
-    if (other === undefined) return { kind: 'unresolved' };
+    if (other === undefined) return this.outside(path) ?? { kind: 'unresolved' };
     return /\.d\.[cm]?ts$/.test(other) ? { kind: 'external-types' } : { kind: 'other-file', path: other };
+  }
+
+  /** A path that leaves the root and names a file there (probed like a source path). */
+  private outside(path: string): Resolution | undefined {
+    const exists = this.input.existsOutside;
+    const clean = posix.normalize(path).replace(/\/$/, '');
+    if (!exists || !clean.startsWith('../')) return undefined;
+    const ext = posix.extname(clean);
+    const stem = ext === '' ? clean : clean.slice(0, -ext.length);
+    const candidates = [
+      clean,
+      ...(EMITTED_TO_SOURCE[ext] ?? []).map((replacement) => stem + replacement),
+      ...OTHER_EXTENSIONS.map((extension) => clean + extension),
+      ...OTHER_EXTENSIONS.map((extension) => `${clean}/index${extension}`),
+    ];
+    return candidates.some(exists) ? { kind: 'outside', path: clean } : undefined;
   }
 
   private probe(path: string, files: ReadonlySet<string>, extensions: readonly string[], depth: number): string | undefined {
@@ -172,6 +194,8 @@ export class Resolver {
         if (/(^|\/)node_modules\//.test(path))
           return { matched, resolution: { kind: 'external', pkg: splitPackageSpecifier(specifier).name } };
         const resolution = this.located(path);
+        // An alias into a library outside the analyzed folder: that library is a dependency like a package.
+        if (resolution.kind === 'outside') return { matched, resolution: { kind: 'external', pkg: splitPackageSpecifier(specifier).name } };
         if (resolution.kind !== 'unresolved') return { matched, resolution };
       }
     }

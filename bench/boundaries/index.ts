@@ -4,7 +4,7 @@
  * (MoJoFM, ARI, NMI, candidate count). Prints a table, then one line of JSON.
  *
  *   node --import tsx bench/boundaries/index.ts [--quick] [--no-git]
- *        [--repo <dir> [--include <glob,…>] [--expected <file.json|nest-modules|folders>] [--name <name>]]…
+ *        [--repo <dir> [--include <glob,…>] [--expected <file.json|nest-modules|folders>] [--name <name>] [--commit <sha>]]…
  *
  * Without --repo: fixtures/shop-monolith (its expected-boundaries.json) and, when present,
  * bench/analyze's generated codebase (bench/.work/gen-*, folder layout). The inputs are
@@ -25,6 +25,8 @@ interface Input {
   dir: string;
   include: string[];
   expected: string;
+  /** The commit analyzed, for inputs that are exports without .git. */
+  commit?: string;
 }
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -49,6 +51,9 @@ function parseInputs(): Input[] {
       i++;
     } else if (last && args[i] === '--name') {
       last.name = value;
+      i++;
+    } else if (last && args[i] === '--commit') {
+      last.commit = value;
       i++;
     }
   }
@@ -124,10 +129,13 @@ for (const input of parseInputs()) {
   };
   for (const variant of VARIANTS)
     run(variant.method, () => new Map(Object.entries(proposeBoundaries(project, variant.options).assignment)));
+  const expectedCount = new Set([...expected.partition.values()].filter((label) => label !== 'shared')).size;
+  const forced = `ours, services ${expectedCount}`;
+  run(forced, () => new Map(Object.entries(proposeBoundaries(project, { services: expectedCount }).assignment)));
   run('plain louvain (imports)', () => plainLouvain(project));
   results.push({
     name: input.name,
-    commit: commitOf(input.dir),
+    commit: input.commit ?? commitOf(input.dir),
     files: project.modules.length,
     edges: project.edges.length,
     coChangePairs: project.coChange.length,
@@ -136,7 +144,11 @@ for (const input of parseInputs()) {
     collectMs,
     ours: scored['ours'],
     louvain: scored['plain louvain (imports)'],
-    ablations: { importsOnly: scored['ours, imports only'], noSharedKernel: scored['ours, no shared kernel'] },
+    ablations: {
+      importsOnly: scored['ours, imports only'],
+      noSharedKernel: scored['ours, no shared kernel'],
+      expectedCount: scored[forced],
+    },
   });
 }
 

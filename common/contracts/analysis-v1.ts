@@ -62,6 +62,10 @@ export interface AnalysisV1 {
   routes?: Array<{ method: string; path: string; module: string; candidate: string | null }>;
   /** Added: imports that did not resolve inside the repo. */
   unresolved?: Array<{ from: string; specifier: string }>;
+  /** Added: why each shared-kernel module was set aside as a library. */
+  sharedKernelReasons?: Record<string, string>;
+  /** Added: files moved to the candidate that owns a table they write. */
+  tableMoves?: Array<{ module: string; table: string; from: string; to: string }>;
   /** Added: the score against an expected decomposition (`--compare`). */
   comparison?: { expected: string; mojoFm: number; ari: number; nmi: number; candidates: { actual: number; expected: number } };
 }

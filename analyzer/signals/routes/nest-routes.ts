@@ -1,13 +1,14 @@
 /**
- * NestJS controllers: `@Controller('orders')` / `@Controller({ path })` on the class and
- * `@Get(':id')`, `@Post()`… on its methods. The global prefix (`app.setGlobalPrefix`) is
- * applied when all files have been seen. routing-controllers' `@JsonController` reads the
- * same way.
+ * NestJS controllers: `@Controller('orders')` / `@Controller({ path, version })` on the class
+ * and `@Get(':id')`, `@Post()`, `@Version('2')`… on its methods. The global prefix
+ * (`app.setGlobalPrefix`) and URI versioning are applied when all files have been seen.
+ * routing-controllers' `@JsonController` reads the same way.
  */
 import ts from 'typescript';
 import { skipOuter } from '../ast/declarations.js';
-import { objectProperty, staticStrings } from '../ast/literals.js';
+import { objectProperty, staticString, staticStrings } from '../ast/literals.js';
 import type { Warning } from '../../model.js';
+import type { NestVersion } from './nest-paths.js';
 import type { NestRouteFact } from './route-facts.js';
 
 const METHOD_DECORATORS: Record<string, string> = {
@@ -53,6 +54,29 @@ function decoratorPaths(args: readonly ts.Expression[], allowOptions: boolean): 
   return undefined;
 }
 
+const isNeutral = (node: ts.Expression): boolean => {
+  const expression = skipOuter(node);
+  const name = ts.isIdentifier(expression) ? expression.text : ts.isPropertyAccessExpression(expression) ? expression.name.text : '';
+  return name === 'VERSION_NEUTRAL';
+};
+
+/** A version value: `'2'`, `VERSION_NEUTRAL`, or an array of those; undefined when not static. */
+export function nestVersions(node: ts.Expression): NestVersion[] | undefined {
+  const expression = skipOuter(node);
+  const elements = ts.isArrayLiteralExpression(expression) ? [...expression.elements] : [expression];
+  const versions: NestVersion[] = [];
+  for (const element of elements) {
+    if (isNeutral(element)) {
+      versions.push(null);
+      continue;
+    }
+    const value = staticString(element);
+    if (value === undefined) return undefined;
+    versions.push(value);
+  }
+  return versions;
+}
+
 /** The routes a controller class declares. */
 export function nestRoutesOf(node: ts.ClassLikeDeclaration, file: string, warnings: Warning[]): NestRouteFact[] {
   const controller = decoratorCalls(node).find((call) => call.name === 'Controller' || call.name === 'JsonController');
@@ -60,6 +84,22 @@ export function nestRoutesOf(node: ts.ClassLikeDeclaration, file: string, warnin
   const framework = controller.name === 'Controller' ? 'nestjs' : 'unknown';
   const controllerPaths = decoratorPaths(controller.args, true);
   const className = node.name?.text ?? 'default';
+  const versionOf = (version: ts.Expression | undefined, owner: string): NestVersion[] | undefined => {
+    if (!version) return undefined;
+    const versions = nestVersions(version);
+    if (!versions)
+      warnings.push({
+        code: 'ROUTE_DYNAMIC_VERSION',
+        path: file,
+        message: `${file}: the version of ${owner} is not a literal; its routes are listed with the default version.`,
+      });
+    return versions;
+  };
+  const controllerOptions = controller.args[0];
+  const controllerVersions =
+    controllerOptions && ts.isObjectLiteralExpression(skipOuter(controllerOptions))
+      ? versionOf(objectProperty(controllerOptions, 'version'), className)
+      : undefined;
   if (!controllerPaths) {
     warnings.push({
       code: 'ROUTE_DYNAMIC_PATH',
@@ -71,7 +111,10 @@ export function nestRoutesOf(node: ts.ClassLikeDeclaration, file: string, warnin
   const facts: NestRouteFact[] = [];
   for (const member of node.members) {
     if (!ts.isMethodDeclaration(member)) continue;
-    for (const call of decoratorCalls(member)) {
+    const calls = decoratorCalls(member);
+    const versionCall = calls.find((call) => call.name === 'Version');
+    const versions = versionCall ? versionOf(versionCall.args[0], `${className}.${member.name.getText()}`) : undefined;
+    for (const call of calls) {
       const method = METHOD_DECORATORS[call.name];
       if (method === undefined) continue;
       const paths = decoratorPaths(call.args, false);
@@ -84,7 +127,7 @@ export function nestRoutesOf(node: ts.ClassLikeDeclaration, file: string, warnin
         });
         continue;
       }
-      facts.push({ file, method, controllerPaths, paths, framework });
+      facts.push({ file, method, controllerPaths, paths, versions: versions ?? controllerVersions, framework });
     }
   }
   return facts;

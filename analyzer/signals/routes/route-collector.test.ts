@@ -256,6 +256,38 @@ describe('express routes', () => {
     expect(warnings.map((warning) => warning.code).sort()).toEqual(['ROUTE_DYNAMIC_PATH', 'ROUTE_REGEX_PATH']);
   });
 
+  it('reads express-promise-router routers as express routers, mounted through an app exported from another package (only the mounted paths)', () => {
+    const { routes } = collect(
+      {
+        'apps/user/route.ts': `
+          import Router from 'express-promise-router';
+          export const router = Router();
+          router.post('/api/users/login', login);
+          router.route('/api/user').put(update).get(current);
+        `,
+        'apps/user/app.ts': `
+          import express from 'express';
+          import { router } from './route';
+          export const app = express();
+          app.use(router);
+        `,
+        'apps/local/local.ts': `
+          import express from 'express';
+          import { app as userApp } from '@acme/user/app';
+          const app = express();
+          app.use('/v2', userApp);
+        `,
+      },
+      { '@acme/user/app': 'apps/user/app.ts' },
+    );
+    expect(routes.every((route) => route.framework === 'express')).toBe(true);
+    expect(lines(routes)).toEqual([
+      'GET /v2/api/user apps/user/route.ts',
+      'POST /v2/api/users/login apps/user/route.ts',
+      'PUT /v2/api/user apps/user/route.ts',
+    ]);
+  });
+
   it('ignores HTTP clients, maps and files without a framework', () => {
     const { routes } = collect({
       'src/client.ts': `
@@ -414,6 +446,76 @@ describe('NestJS', () => {
       'PUT /api/users/me src/users/users.controller.ts',
     ]);
     expect(routes.every((route) => route.framework === 'nestjs')).toBe(true);
+  });
+
+  it('puts the URI version after the global prefix and leaves excluded routes unprefixed', () => {
+    const { routes, warnings } = collect({
+      'src/main.ts': `
+        import { RequestMethod, VersioningType } from '@nestjs/common';
+        import { NestFactory } from '@nestjs/core';
+        const app = await NestFactory.create(AppModule);
+        app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+        app.setGlobalPrefix('api', {
+          exclude: ['sitemap.xml', { path: 'health', method: RequestMethod.GET }, \`\${dynamic}{/*rest}\`, ...more, 'docs{/*rest}'],
+        });
+      `,
+      'src/controllers.ts': `
+        import { Controller, Get, Post, Version, VERSION_NEUTRAL } from '@nestjs/common';
+        @Controller('orders')
+        export class OrdersController {
+          @Get() list() {}
+          @Get(':id') @Version('2') show() {}
+          @Post() @Version(['1', '2']) create() {}
+        }
+        @Controller({ path: 'auth', version: VERSION_NEUTRAL })
+        export class AuthController {
+          @Get('callback') callback() {}
+          @Get('me') @Version('3') me() {}
+        }
+        @Controller()
+        export class SiteController {
+          @Get('sitemap.xml') @Version(VERSION_NEUTRAL) sitemap() {}
+          @Get('health') @Version(VERSION_NEUTRAL) health() {}
+          @Post('health') @Version(VERSION_NEUTRAL) probe() {}
+          @Get('docs/api') @Version(VERSION_NEUTRAL) docs() {}
+          @Get('x') @Version(someVersion) dynamicVersion() {}
+        }
+      `,
+    });
+    expect(lines(routes)).toEqual([
+      'GET /api/auth/callback src/controllers.ts',
+      'GET /api/v1/orders src/controllers.ts',
+      'GET /api/v1/x src/controllers.ts',
+      'GET /api/v2/orders/:id src/controllers.ts',
+      'GET /api/v3/auth/me src/controllers.ts',
+      'GET /docs/api src/controllers.ts',
+      'GET /health src/controllers.ts',
+      'GET /sitemap.xml src/controllers.ts',
+      'POST /api/health src/controllers.ts',
+      'POST /api/v1/orders src/controllers.ts',
+      'POST /api/v2/orders src/controllers.ts',
+    ]);
+    expect(warnings.map((warning) => warning.code)).toEqual(['ROUTE_DYNAMIC_VERSION']);
+  });
+
+  it('adds no version segment without URI versioning, and a custom prefix with it', () => {
+    const controller = `
+      import { Controller, Get } from '@nestjs/common';
+      @Controller({ path: 'items', version: '1' })
+      export class ItemsController { @Get() list() {} }
+      @Controller('plain')
+      export class PlainController { @Get() list() {} }
+    `;
+    const header = collect({
+      'src/main.ts': "app.enableVersioning({ type: VersioningType.HEADER, header: 'X-Version' });",
+      'src/items.controller.ts': controller,
+    });
+    expect(lines(header.routes)).toEqual(['GET /items src/items.controller.ts', 'GET /plain src/items.controller.ts']);
+    const custom = collect({
+      'src/main.ts': "app.enableVersioning({ type: VersioningType.URI, prefix: 'version-' });",
+      'src/items.controller.ts': controller,
+    });
+    expect(lines(custom.routes)).toEqual(['GET /plain src/items.controller.ts', 'GET /version-1/items src/items.controller.ts']);
   });
 });
 

@@ -3,6 +3,7 @@
  * been seen and imports can be resolved. Locals are named by `file#position`.
  */
 import type { HttpRoute, Warning } from '../../model.js';
+import type { NestExclude, NestVersion, NestVersioning } from './nest-paths.js';
 
 export type Framework = HttpRoute['framework'];
 
@@ -65,6 +66,8 @@ export interface NestRouteFact {
   method: string;
   controllerPaths: string[];
   paths: string[];
+  /** `@Version` of the method, else `version` of the controller. */
+  versions: NestVersion[] | undefined;
   framework: Framework;
 }
 
@@ -82,6 +85,10 @@ export interface RouteFacts {
   calls: CallFact[];
   nest: NestRouteFact[];
   globalPrefixes: string[];
+  /** `setGlobalPrefix(p, { exclude })` entries that can be read statically. */
+  globalExcludes: NestExclude[];
+  /** `enableVersioning({ type: VersioningType.URI, … })` calls. */
+  nestVersioning: NestVersioning[];
   /** The web framework a file imports, used for parameters whose framework is unknown. */
   fileFrameworks: Map<string, Framework>;
   warnings: Warning[];
@@ -97,6 +104,8 @@ export function emptyRouteFacts(): RouteFacts {
     calls: [],
     nest: [],
     globalPrefixes: [],
+    globalExcludes: [],
+    nestVersioning: [],
     fileFrameworks: new Map(),
     warnings: [],
   };

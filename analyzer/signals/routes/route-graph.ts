@@ -6,6 +6,7 @@
 import type { HttpRoute, Warning } from '../../model.js';
 import type { CollectorContext } from '../collector.js';
 import { ROUTERISH_PARAM, type Framework, type PathSpec, type RouteFacts } from './route-facts.js';
+import { nestPaths, type NestPathOptions } from './nest-paths.js';
 import { joinPaths, joinRegex } from './route-paths.js';
 import { ValueResolver, type Resolved } from './value-resolver.js';
 
@@ -157,12 +158,19 @@ export function buildRoutes(facts: RouteFacts, context: CollectorContext): { rou
       message: `several Nest global prefixes (${globals.join(', ')}); ${globals[0] ?? ''} is used.`,
     });
   }
-  const globalPrefix = globals[0] ?? '';
+  const nestOptions: NestPathOptions = {
+    globalPrefix: globals[0] ?? '',
+    excludes: facts.globalExcludes,
+    versioning: facts.nestVersioning[0],
+  };
+  const plainOptions: NestPathOptions = { globalPrefix: '', excludes: [], versioning: undefined };
   for (const fact of facts.nest) {
+    const options = fact.framework === 'nestjs' ? nestOptions : plainOptions;
     for (const controllerPath of fact.controllerPaths) {
       for (const path of fact.paths) {
-        const prefix = fact.framework === 'nestjs' ? globalPrefix : '';
-        add({ method: fact.method, path: joinPaths(prefix, controllerPath, path), module: fact.file, framework: fact.framework });
+        for (const full of nestPaths({ method: fact.method, controllerPath, path, versions: fact.versions }, options)) {
+          add({ method: fact.method, path: full, module: fact.file, framework: fact.framework });
+        }
       }
     }
   }

@@ -9,6 +9,7 @@ import ts from 'typescript';
 import { declarationOf, importOriginOf, skipOuter } from '../ast/declarations.js';
 import { objectProperty, staticString, staticStrings } from '../ast/literals.js';
 import { collectExports } from './module-exports.js';
+import { globalPrefixExcludes, uriVersioning } from './nest-app-calls.js';
 import { nestRoutesOf } from './nest-routes.js';
 import { ROUTERISH_PARAM, type PathSpec, type RouteFacts, type ValueRef } from './route-facts.js';
 import { routerCreation, routerType } from './router-creation.js';
@@ -18,7 +19,7 @@ export const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'd
 
 /** A file can register or mount routes only if it mentions one of these. */
 export const ROUTE_HINT =
-  /\b(?:express|Router|fastify|Fastify|koa|Koa|Hono|hono|setGlobalPrefix)\b|@(?:Json)?Controller\b|\.(?:get|post|put|patch|delete|del|options|head|all|route|on|use|register)\s*\(\s*['"`[{/]/;
+  /\b(?:express|Router|fastify|Fastify|koa|Koa|Hono|hono|setGlobalPrefix|enableVersioning)\b|@(?:Json)?Controller\b|\.(?:get|post|put|patch|delete|del|options|head|all|route|on|use|register)\s*\(\s*['"`[{/]/;
 
 interface Receiver {
   ref: ValueRef;
@@ -125,6 +126,10 @@ export class RouteFileVisitor {
     else if (name === 'setGlobalPrefix' && args[0]) {
       const prefix = staticString(args[0]);
       if (prefix !== undefined) this.facts.globalPrefixes.push(prefix);
+      this.facts.globalExcludes.push(...globalPrefixExcludes(args[1]));
+    } else if (name === 'enableVersioning') {
+      const versioning = uriVersioning(args[0]);
+      if (versioning) this.facts.nestVersioning.push(versioning);
     }
   }
 

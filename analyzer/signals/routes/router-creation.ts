@@ -18,10 +18,12 @@ export interface CreatedRouter {
 /** Import forms that bind a package's callable main export. */
 const CALLABLE_EXPORTS = new Set(['default', 'export=', '*']);
 const KOA_ROUTER_PACKAGES = new Set(['koa-router', '@koa/router']);
+/** Drop-in express routers whose default export is called like `express.Router()` (promise-aware handlers). */
+const EXPRESS_ROUTER_PACKAGES = new Set(['express-promise-router']);
 
 /** The framework a package specifier belongs to. */
 export function frameworkOfPackage(specifier: string): Framework | undefined {
-  if (specifier === 'express') return 'express';
+  if (specifier === 'express' || EXPRESS_ROUTER_PACKAGES.has(specifier)) return 'express';
   if (specifier === 'fastify') return 'fastify';
   if (specifier === 'koa' || KOA_ROUTER_PACKAGES.has(specifier)) return 'koa';
   if (specifier === 'hono' || specifier.startsWith('hono/')) return 'hono';

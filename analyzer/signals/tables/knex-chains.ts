@@ -130,14 +130,13 @@ export function knexAccesses(top: ts.CallExpression): KnexAccess[] {
     }
   }
   if (target !== undefined) {
-    const qualified =
-      schema !== undefined && !target.includes('.') && schema.toLowerCase() !== 'public' ? `${schema.toLowerCase()}.${target}` : target;
+    const qualified = schema !== undefined && !target.includes('.') && schema !== 'public' ? `${schema}.${target}` : target;
     accesses.unshift({ table: qualified, write });
   }
   const ctes = new Set(
     links
       .filter((link) => link.name === 'with' || link.name === 'withRecursive')
-      .map((link) => (link.args[0] ? staticString(link.args[0])?.toLowerCase() : undefined)),
+      .map((link) => (link.args[0] ? staticString(link.args[0]) : undefined)),
   );
   return accesses.filter((access) => !ctes.has(access.table));
 }

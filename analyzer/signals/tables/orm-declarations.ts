@@ -39,7 +39,7 @@ const optionTrue = (options: ts.Expression | undefined, name: string): boolean =
 function sequelizeTable(modelName: string, options: ts.Expression | undefined): string {
   const name = optionString(options, 'tableName') ?? (optionTrue(options, 'freezeTableName') ? modelName : pluralize(modelName));
   const schema = optionString(options, 'schema');
-  return tableName(schema === undefined ? name.split('.') : [schema, name]) ?? name.toLowerCase();
+  return tableName(schema === undefined ? name.split('.') : [schema, name]) ?? name;
 }
 
 /** The name a class extends, if it extends a plain or qualified name. */

@@ -24,6 +24,8 @@ export interface ModelUse {
   method: string;
   /** Only models of this ORM qualify (TypeORM repositories). */
   via?: OrmVia;
+  /** Called on an instance (`user.save()`), not on the model or a repository. */
+  instance?: boolean;
 }
 
 // prettier-ignore
@@ -51,16 +53,29 @@ const SEQUELIZE_WRITES = new Set([
   'findOrCreate',
 ]);
 
+/** App-defined static helpers on a model that wrap the ORM's own (`createWithCtx`, `findByIdOrFail`). */
+const HELPER_WRITE = /^(?:create|bulkCreate|update|upsert|destroy|delete|insert|save|remove|restore|increment|decrement)[A-Z]\w*$/;
+const HELPER_READ = /^(?:find|count)[A-Z]\w*$/;
+const INSTANCE_READS = new Set(['reload']);
+
 /** Whether a method of an ORM reads or writes its table, or undefined when it does neither. */
-export function methodAccess(via: OrmVia, method: string): 'read' | 'write' | undefined {
+export function methodAccess(via: OrmVia, method: string, instance = false): 'read' | 'write' | undefined {
+  if (instance) return INSTANCE_READS.has(method) ? 'read' : 'write';
   const [reads, writes] = via === 'typeorm' ? [TYPEORM_READS, TYPEORM_WRITES] : [SEQUELIZE_READS, SEQUELIZE_WRITES];
   if (writes.has(method)) return 'write';
   if (reads.has(method)) return 'read';
+  if (HELPER_WRITE.test(method)) return 'write';
+  if (HELPER_READ.test(method)) return 'read';
   return undefined;
 }
 
 /** Methods worth recording a use for (the union of both ORMs). */
 export const MODEL_METHODS = new Set([...TYPEORM_READS, ...TYPEORM_WRITES, ...SEQUELIZE_READS, ...SEQUELIZE_WRITES]);
+
+/** Static calls worth recording: the ORMs' methods and helpers named like them. */
+export function isModelMethod(method: string): boolean {
+  return MODEL_METHODS.has(method) || HELPER_WRITE.test(method) || HELPER_READ.test(method);
+}
 
 export class ModelRegistry {
   private readonly byFile = new Map<string, Map<string, ModelDeclaration>>();

@@ -16,7 +16,7 @@ describe('Prisma schema', () => {
     expect([...models.entries()].map(([accessor, model]) => `${accessor} ${model.model} ${model.table}`)).toEqual([
       'order Order orders',
       'orderItem OrderItem sales.order_items',
-      'customer Customer customer',
+      'customer Customer Customer',
     ]);
     expect(warnings).toEqual([]);
   });
@@ -24,7 +24,7 @@ describe('Prisma schema', () => {
   it('parses a model whose body holds braces in strings', () => {
     expect(parsePrismaSchema('model A {\n  x String @default("}")\n  @@map("a_table")\n}\nmodel B {\n id Int\n}')).toEqual([
       { model: 'A', table: 'a_table' },
-      { model: 'B', table: 'b' },
+      { model: 'B', table: 'B' },
     ]);
   });
 

@@ -1,4 +1,4 @@
-/** Prisma client calls: `prisma.order.findMany()`, `tx.orderItem.create()`, `this.prisma.user.update()`. */
+/** Prisma client calls: `prisma.order.findMany()`, `tx.orderItem.create()`, `this.prisma.user.update()`, `(tx || this.prisma).user.count()`. */
 import ts from 'typescript';
 import { skipOuter } from '../ast/declarations.js';
 
@@ -30,7 +30,19 @@ export function prismaUse(call: ts.CallExpression, file: string): PrismaUse | un
   if (!write && !READS.has(method)) return undefined;
   const model = skipOuter(callee.expression);
   if (!ts.isPropertyAccessExpression(model) || !/^[a-z]/.test(model.name.text)) return undefined;
-  const client = skipOuter(model.expression);
-  const clientName = ts.isIdentifier(client) ? client.text : ts.isPropertyAccessExpression(client) ? client.name.text : '';
-  return CLIENT_NAME.test(clientName) ? { file, accessor: model.name.text, write } : undefined;
+  return isClient(model.expression) ? { file, accessor: model.name.text, write } : undefined;
+}
+
+/** `prisma`, `this.prismaService`, `tx`, or a choice of those: `(tx || this.prisma)`, `(tx ?? prisma)`, `tx ? tx : prisma`. */
+function isClient(node: ts.Expression): boolean {
+  const client = skipOuter(node);
+  if (ts.isIdentifier(client)) return CLIENT_NAME.test(client.text);
+  if (ts.isPropertyAccessExpression(client)) return CLIENT_NAME.test(client.name.text);
+  if (ts.isBinaryExpression(client)) {
+    const operator = client.operatorToken.kind;
+    const choice = operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.QuestionQuestionToken;
+    return choice && (isClient(client.left) || isClient(client.right));
+  }
+  if (ts.isConditionalExpression(client)) return isClient(client.whenTrue) || isClient(client.whenFalse);
+  return false;
 }

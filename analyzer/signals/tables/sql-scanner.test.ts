@@ -80,10 +80,11 @@ describe('scanSql', () => {
     expect(scan('SELECT * FROM (ta JOIN tb ON ta.id = tb.id) JOIN tc ON true')).toEqual(['ta:r', 'tb:r', 'tc:r']);
   });
 
-  it('handles quoted and schema-qualified identifiers: lower-cased, public dropped, other schemas kept', () => {
+  it('handles quoted and schema-qualified identifiers: unquoted folded to lower case, quoted kept, public dropped, other schemas kept', () => {
     expect(
       scan('SELECT * FROM "public"."Orders" o JOIN sales.invoices i ON true JOIN "Audit"."Log" l ON true JOIN `items` ON true'),
-    ).toEqual(['orders:r', 'sales.invoices:r', 'audit.log:r', 'items:r']);
+    ).toEqual(['Orders:r', 'sales.invoices:r', 'Audit.Log:r', 'items:r']);
+    expect(scan('SELECT * FROM Orders JOIN SALES.Invoices ON true')).toEqual(['orders:r', 'sales.invoices:r']);
     expect(scan('INSERT INTO public.orders(id) VALUES (1)')).toEqual(['orders:w']);
   });
 

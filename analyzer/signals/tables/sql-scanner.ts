@@ -8,7 +8,7 @@ import { CLAUSE_ENDS, RESERVED, PROSE_WORDS, QUERY_HEADS, SQL_VERBS, UPDATE_STAR
 import { tokenizeSql, type SqlToken } from './sql-tokens.js';
 
 export interface SqlTableRef {
-  /** Name parts as written (unquoted), e.g. ['public', 'orders']. */
+  /** Name parts without quotes, unquoted ones folded to lower case, e.g. ['public', 'orders'] or ['MarketData']. */
   parts: string[];
   write: boolean;
 }
@@ -319,7 +319,11 @@ class StatementScanner {
 
   private emit(start: number, end: number, write: boolean): void {
     const parts: string[] = [];
-    for (let at = start; at < end; at += 2) parts.push(this.tokens[at]?.text ?? '');
+    // Unquoted identifiers fold to lower case; quoted ones keep theirs.
+    for (let at = start; at < end; at += 2) {
+      const token = this.tokens[at];
+      parts.push(token?.kind === 'word' ? token.text.toLowerCase() : (token?.text ?? ''));
+    }
     const last = this.tokens[end - 1];
     if (!last || last.dynamic) {
       this.dynamic++;

@@ -55,7 +55,17 @@ describe('SQL in source strings', () => {
           SELECT * FROM daily JOIN "Sales"."Targets" t ON t.day = daily.day\`;
       `,
     });
-    expect(lines(tables)).toEqual(['src/report.ts orders sql r1 w0', 'src/report.ts sales.targets sql r1 w0']);
+    expect(lines(tables)).toEqual(['src/report.ts Orders sql r1 w0', 'src/report.ts Sales.Targets sql r1 w0']);
+  });
+
+  it("leaves PostgreSQL's own catalogs out", () => {
+    const { tables } = collect({
+      'src/health.ts': `
+        export const q1 = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'";
+        export const q2 = 'SELECT * FROM information_schema.columns c JOIN pg_catalog.pg_class k ON true JOIN orders o ON true';
+      `,
+    });
+    expect(lines(tables)).toEqual(['src/health.ts orders sql r1 w0']);
   });
 
   it('does not take prose, messages or imports for SQL', () => {
@@ -167,7 +177,7 @@ describe('TypeORM', () => {
       },
     );
     expect(lines(tables)).toEqual([
-      'src/orders.service.ts billing.invoices typeorm r0 w1',
+      'src/orders.service.ts billing.Invoices typeorm r0 w1',
       'src/orders.service.ts http_log_entry typeorm r1 w0',
       'src/orders.service.ts order_item typeorm r1 w1',
       'src/orders.service.ts orders typeorm r2 w1',
@@ -207,12 +217,37 @@ describe('Prisma', () => {
       { root: join(import.meta.dirname, '..', '__fixtures__', 'prisma-app') },
     );
     expect(lines(tables)).toEqual([
-      'src/orders.ts customer prisma r0 w1',
+      'src/orders.ts Customer prisma r0 w1',
       'src/orders.ts orders prisma r1 w1',
       'src/orders.ts orders sql r1 w0',
       'src/orders.ts sales.order_items prisma r0 w1',
     ]);
     expect(warnings).toEqual([]);
+  });
+
+  it('follows a client chosen at run time and merges quoted raw SQL with the model it names', () => {
+    const { tables } = collect(
+      {
+        'src/customers.ts': `
+          export class Customers {
+            count(tx?: Prisma.TransactionClient) {
+              return (tx || this.prisma).customer.count();
+            }
+            find(tx?: Prisma.TransactionClient) {
+              return (tx ?? this.prismaService).customer.findFirst();
+            }
+            lock(tx: Prisma.TransactionClient) {
+              return tx.$queryRaw\`SELECT id FROM "Customer" FOR UPDATE\`;
+            }
+            notAClient(cache: Map<string, unknown>) {
+              return (cache || fallback).customer.count();
+            }
+          }
+        `,
+      },
+      { root: join(import.meta.dirname, '..', '__fixtures__', 'prisma-app') },
+    );
+    expect(lines(tables)).toEqual(['src/customers.ts Customer prisma r2 w0', 'src/customers.ts Customer sql r1 w0']);
   });
 
   it('warns when client calls are found but no schema', () => {
@@ -223,6 +258,38 @@ describe('Prisma', () => {
 });
 
 describe('Sequelize', () => {
+  it('counts writes through instances of known models, scoped models and helpers named like ORM methods', () => {
+    const { tables } = collect(
+      {
+        'src/models/document.ts': `
+          import { Table, Model } from 'sequelize-typescript';
+          @Table({ tableName: 'documents' })
+          export class Document extends Model {}
+        `,
+        'src/commands.ts': `
+          import { Document } from './models/document';
+          export async function run(existing: Document, other: Document | null, id: string) {
+            const found = await Document.unscoped().scope('withDrafts').findOne({ where: { id } });
+            await found.update({ title: 'x' });
+            await existing.saveWithCtx(ctx);
+            await other.destroy();
+            const fresh = Document.build({});
+            await fresh.save();
+            await Document.createWithCtx(ctx, {});
+            await Document.findByIdOrFail(id);
+            await existing.reload();
+            const plain: Map<string, string> = new Map();
+            plain.update('k');
+            const notAModel: Other = make();
+            await notAModel.save();
+          }
+        `,
+      },
+      { imports: { './models/document': 'src/models/document.ts' } },
+    );
+    expect(lines(tables)).toEqual(['src/commands.ts documents sequelize r3 w5']);
+  });
+
   it('reads define(), Model.init() and class models with their table names, and static calls', () => {
     const { tables } = collect(
       {
@@ -257,11 +324,11 @@ describe('Sequelize', () => {
       { imports: { './models/order': 'src/models/order.ts' } },
     );
     expect(lines(tables)).toEqual([
-      'src/services.ts category sequelize r0 w1',
-      'src/services.ts items sequelize r0 w1',
-      'src/services.ts sales.labels sequelize r1 w0',
+      'src/services.ts Category sequelize r0 w1',
+      'src/services.ts Items sequelize r0 w1',
+      'src/services.ts Sales.Labels sequelize r1 w0',
+      'src/services.ts Users sequelize r1 w0',
       'src/services.ts shop_orders sequelize r1 w1',
-      'src/services.ts users sequelize r1 w0',
     ]);
   });
 });

@@ -46,7 +46,7 @@ export function createTableCollector(): TableCollector {
       if (registry.size > 0) {
         for (const use of uses) {
           const model = registry.resolve(use, resolveImport);
-          const access = model ? methodAccess(model.via, use.method) : undefined;
+          const access = model ? methodAccess(model.via, use.method, use.instance === true) : undefined;
           if (model && access) tally.add(use.file, model.table, model.via, access === 'write');
         }
       }

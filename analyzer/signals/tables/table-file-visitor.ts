@@ -7,11 +7,12 @@ import { declarationOf, importOriginOf, skipOuter } from '../ast/declarations.js
 import type { AccessTally } from './access-tally.js';
 import { isChainTop, knexAccesses } from './knex-chains.js';
 import { applyInit, classModel, defineModel, type ClassModel } from './orm-declarations.js';
-import { MODEL_METHODS, type ModelDeclaration, type ModelUse } from './orm-models.js';
+import { instanceModelUse, unscopedModel } from './model-instances.js';
+import { isModelMethod, type ModelDeclaration, type ModelUse } from './orm-models.js';
 import { prismaUse, type PrismaUse } from './prisma-usage.js';
 import { scanSql } from './sql-scanner.js';
 import { candidateText } from './sql-strings.js';
-import { tableName } from './table-names.js';
+import { isSystemCatalog, tableName } from './table-names.js';
 import type { TableFeatures } from './table-hints.js';
 import { TypeOrmRepositories } from './typeorm-repositories.js';
 
@@ -25,8 +26,8 @@ export interface FileTableFacts {
 
 function staticModelUse(call: ts.CallExpression, file: string): ModelUse | undefined {
   const callee = skipOuter(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || !MODEL_METHODS.has(callee.name.text)) return undefined;
-  const receiver = skipOuter(callee.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !isModelMethod(callee.name.text)) return undefined;
+  const receiver = unscopedModel(callee.expression);
   if (ts.isIdentifier(receiver) && /^[A-Z]/.test(receiver.text)) {
     const declaration = declarationOf(receiver.text, receiver);
     const origin = declaration ? importOriginOf(declaration) : undefined;
@@ -57,7 +58,7 @@ export function visitTableFile(file: string, sourceFile: ts.SourceFile, tally: A
         facts.dynamic += scan.dynamic;
         for (const ref of scan.tables) {
           const table = tableName(ref.parts);
-          if (table !== undefined) tally.add(file, table, 'sql', ref.write);
+          if (table !== undefined && !isSystemCatalog(table)) tally.add(file, table, 'sql', ref.write);
         }
       }
     }
@@ -85,7 +86,7 @@ export function visitTableFile(file: string, sourceFile: ts.SourceFile, tally: A
       if (defined) facts.models.push(defined);
       const callee = call.expression;
       if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'init') inits.push(call);
-      const use = staticModelUse(call, file);
+      const use = staticModelUse(call, file) ?? instanceModelUse(call, file);
       if (use) facts.uses.push(use);
     }
     if (features.typeorm) repositories.visitCall(call);

@@ -19,7 +19,9 @@ const SQL_UPPER = /\b(?:SELECT|INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY)\b/;
 const SQL_QUOTED = /['"`]\s*(?:select|insert|update|delete|with|merge|truncate|copy|explain)\b/;
 const KNEX_CALL = /\b(?:db|trx|database)\s*\(\s*['"`{]/;
 const MODEL_CALL =
-  /\.(?:find\w*|create|update|count|save|insert|remove|delete|destroy|bulkCreate|upsert|increment|decrement|truncate|restore|max|min|sum)\(/g;
+  /\.(?:find\w*|create\w*|update\w*|count\w*|save\w*|insert|remove|delete|destroy\w*|bulkCreate|upsert|increment|decrement|truncate|restore|max|min|sum)\(/g;
+/** Writes through a model instance: `user.save()`, `doc.destroy()`, `row.saveWithCtx(…)`. */
+const INSTANCE_CALL = /\.(?:save|destroy|reload|restore|softRemove)\w*\(/;
 const GLOBALS = new Set([
   'Object',
   'Array',
@@ -59,7 +61,7 @@ export function tableFeatures(text: string): TableFeatures | undefined {
     sql: SQL_UPPER.test(text) || SQL_QUOTED.test(text),
     knex: includesAny(text, ['knex', 'Knex']) || KNEX_CALL.test(text),
     typeorm: includesAny(text, ['Repository', '@Entity', 'typeorm', 'manager']),
-    models: includesAny(text, ['@Entity', '@Table', 'extends Model', '.define(']) || hasModelCall(text),
+    models: includesAny(text, ['@Entity', '@Table', 'extends Model', '.define(']) || hasModelCall(text) || INSTANCE_CALL.test(text),
     prisma: includesAny(text, ['prisma', 'Prisma']) || PRISMA_CALL.test(text),
   };
   return features.sql || features.knex || features.typeorm || features.models || features.prisma ? features : undefined;

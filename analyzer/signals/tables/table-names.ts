@@ -1,14 +1,27 @@
-/** Table names as the analysis reports them: lower-case, `public.` dropped, other schemas kept. */
+/**
+ * Table names as the analysis reports them: as PostgreSQL stores them, `public.` dropped,
+ * other schemas kept. Unquoted SQL identifiers fold to lower case; quoted ones, and the names
+ * that ORMs and query builders quote for you (Prisma models, Sequelize `tableName`, TypeORM
+ * `@Entity('Name')`, knex `db('Name')`), keep their case, so `"AccountBalance"` stays one
+ * table and `accountbalance` another.
+ * See https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS
+ */
 
+/** Joins name parts (already case-folded where SQL folds them). */
 export function tableName(parts: readonly string[]): string | undefined {
-  const clean = parts.map((part) => part.trim().toLowerCase()).filter((part) => part !== '');
+  const clean = parts.map((part) => part.trim()).filter((part) => part !== '');
   const last = clean[clean.length - 1];
   if (last === undefined) return undefined;
   const schema = clean[clean.length - 2];
   return schema === undefined || schema === 'public' ? last : `${schema}.${last}`;
 }
 
-/** `'orders'`, `'public.orders'`, `'orders as o'`, `'"Sales"."Orders"'` as used by query builders. */
+/** PostgreSQL's own catalogs (`pg_tables`, `pg_catalog.pg_class`, `information_schema.columns`): never an application's table. */
+export function isSystemCatalog(table: string): boolean {
+  return /^(?:pg_catalog\.|information_schema\.|pg_toast\.)/.test(table) || /^pg_\w+$/.test(table);
+}
+
+/** `'orders'`, `'public.orders'`, `'orders as o'`, `'"Sales"."Orders"'` as used by query builders (which quote, so case is kept). */
 export function tableNameFromText(text: string): string | undefined {
   const withoutAlias = text.trim().split(/\s+as\s+|\s+/i)[0] ?? '';
   if (!/^[A-Za-z_"`][\w$".`-]*$/.test(withoutAlias)) return undefined;

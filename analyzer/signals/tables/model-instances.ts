@@ -1,0 +1,76 @@
+/**
+ * Writes through model instances (Sequelize, TypeORM active record): `user.save()`,
+ * `doc.update({…})`, `row.destroy()` where the receiver is a local whose model can be read
+ * from the syntax alone — a type annotation naming a class (`(user: User)`,
+ * `let doc: Document | null`) or an initializer that creates or loads one
+ * (`await User.findByPk(id)`, `User.scope('x').findOne(…)`, `User.build({…})`, `new User()`). Which names are models is
+ * decided in `finish`, against the declared models, like static calls.
+ */
+import ts from 'typescript';
+import { declarationOf, importOriginOf, skipOuter } from '../ast/declarations.js';
+import type { ModelUse } from './orm-models.js';
+
+/** Instance methods that touch the row: `reload` reads it, the others write it. */
+const INSTANCE_METHODS = new Set(['save', 'update', 'destroy', 'reload', 'increment', 'decrement', 'restore', 'remove', 'softRemove']);
+/** App-defined instance helpers that wrap one of those (`saveWithCtx`, `updateWithCtx`, `destroyWithCtx`). */
+const INSTANCE_HELPER = /^(?:save|update|destroy|restore)[A-Z]\w*$/;
+
+export function isInstanceMethod(name: string): boolean {
+  return INSTANCE_METHODS.has(name) || INSTANCE_HELPER.test(name);
+}
+
+/** Sequelize's scoped model: `User.scope('withTeam')`, `User.unscoped()`, `User.schema('x')` stand for `User`. */
+export function unscopedModel(node: ts.Expression): ts.Expression {
+  let current = skipOuter(node);
+  while (ts.isCallExpression(current)) {
+    const callee = skipOuter(current.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !['scope', 'unscoped', 'schema'].includes(callee.name.text)) break;
+    current = skipOuter(callee.expression);
+  }
+  return current;
+}
+
+/** Capitalised class name of a type annotation: `User`, `User | null`, `models.User`. */
+function typeClassName(type: ts.TypeNode | undefined): ts.Identifier | undefined {
+  if (!type) return undefined;
+  if (ts.isUnionTypeNode(type)) {
+    const named = type.types.map(typeClassName).filter((name) => name !== undefined);
+    return named.length === 1 ? named[0] : undefined;
+  }
+  if (ts.isParenthesizedTypeNode(type)) return typeClassName(type.type);
+  if (!ts.isTypeReferenceNode(type) || type.typeArguments) return undefined;
+  const name = ts.isIdentifier(type.typeName) ? type.typeName : type.typeName.right;
+  return /^[A-Z]/.test(name.text) ? name : undefined;
+}
+
+/** `Model.findOne(…)`, `Model.findByPk(…)`, `Model.create(…)`, `Model.build(…)`, `new Model(…)` (after `await`, `!`, `as`). */
+function creatorClassName(initializer: ts.Expression | undefined): ts.Identifier | undefined {
+  if (!initializer) return undefined;
+  const expression = skipOuter(initializer);
+  if (ts.isNewExpression(expression)) {
+    const callee = skipOuter(expression.expression);
+    return ts.isIdentifier(callee) && /^[A-Z]/.test(callee.text) ? callee : undefined;
+  }
+  if (!ts.isCallExpression(expression)) return undefined;
+  const callee = skipOuter(expression.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !/^(?:find(?:One|ByPk|OneBy|OneOrFail|OrCreate)?|create|build)$/.test(callee.name.text)) {
+    return undefined;
+  }
+  const owner = unscopedModel(callee.expression);
+  return ts.isIdentifier(owner) && /^[A-Z]/.test(owner.text) ? owner : undefined;
+}
+
+/** The model use of `x.save()`-like calls on a local of a known class, if it is one. */
+export function instanceModelUse(call: ts.CallExpression, file: string): ModelUse | undefined {
+  const callee = skipOuter(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !isInstanceMethod(callee.name.text)) return undefined;
+  const receiver = skipOuter(callee.expression);
+  if (!ts.isIdentifier(receiver) || !/^[a-z_$]/.test(receiver.text)) return undefined;
+  const declaration = declarationOf(receiver.text, receiver);
+  if (!declaration || !(ts.isVariableDeclaration(declaration) || ts.isParameter(declaration))) return undefined;
+  const className = typeClassName(declaration.type) ?? creatorClassName(declaration.initializer);
+  if (!className) return undefined;
+  const classDeclaration = declarationOf(className.text, className);
+  const origin = classDeclaration ? importOriginOf(classDeclaration) : undefined;
+  return { file, name: className.text, origin, method: callee.name.text, instance: true };
+}
