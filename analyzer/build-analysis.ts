@@ -72,6 +72,7 @@ export function buildAnalysis(project: ExtractedProject, boundaries: Boundaries,
     })),
     unresolved: project.unresolved.map((ref) => ({ from: ref.from, specifier: ref.specifier })),
     sharedKernelReasons: { ...boundaries.sharedKernelReasons },
+    leftOut: { ...boundaries.leftOut },
     tableMoves: boundaries.tableMoves.map((move) => ({ module: move.module, table: move.table, from: move.from, to: move.to })),
   };
   if (meta.comparison) {

@@ -127,6 +127,8 @@ export interface Boundaries {
   cycles: string[][];
   /** Files moved to the candidate that owns the table they write (table-ownership refinement). */
   tableMoves: Array<{ module: string; table: string; from: string; to: string }>;
+  /** Modules left out of every candidate and of the shared kernel (migrations, seeds, scripts), with the reason. */
+  leftOut: Record<string, string>;
 }
 
 /** An expected decomposition (fixtures' expected-boundaries.json) or any reference partition. */

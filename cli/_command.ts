@@ -48,8 +48,6 @@ export const EXIT = {
   failed: 1,
   /** The command line or the input is wrong: nothing was done. */
   usage: 2,
-  /** The subcommand exists but its feature has not landed yet. */
-  notAvailable: 3,
   /** Stopped by SIGINT. */
   interrupted: 130,
 } as const;

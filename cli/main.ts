@@ -27,8 +27,8 @@ function topLevelHelp(): string {
     '  -h, --help     Show help (also: strangler <command> --help).',
     '  -v, --version  Print the version.',
     '',
-    'Exit codes: 0 success; 1 the work failed or found a problem; 2 bad command line or input;',
-    '3 the command has not landed yet; 130 interrupted.',
+    'Exit codes: 0 success; 1 the work failed or found a problem (e.g. verify found differences);',
+    '2 bad command line or input (nothing was done); 130 interrupted.',
     '',
   ].join('\n');
 }

@@ -48,11 +48,11 @@ describe('strangler CLI', () => {
     }
   });
 
-  it('says plainly when a tool has not landed yet, and exits 3 without doing anything', async () => {
+  it('refuses a missing config file for proxy and sync with the path, a code and exit 2, doing nothing', async () => {
     for (const name of ['proxy', 'sync']) {
-      const result = await strangler([name, '--config', 'x.yaml']);
-      expect(result.code, name).toBe(3);
-      expect(result.stderr, name).toMatch(/not available yet .*Nothing was done\./);
+      const result = await strangler([name, '--config', 'no-such-config.yaml']);
+      expect(result.code, name).toBe(2);
+      expect(result.stderr, name).toMatch(/Cannot read config file .*no-such-config\.yaml.*\[CONFIG_NOT_FOUND\]/);
       expect(result.stdout, name).toBe('');
     }
   });

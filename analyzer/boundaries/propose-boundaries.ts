@@ -2,7 +2,8 @@
  * The boundaries stage: from the extracted project to service candidates. Pure: no file
  * system, no output.
  *
- *   coupling graph (imports, co-change, tables)
+ *   tooling (migrations, seeds, scripts) left out
+ *   -> coupling graph (imports, co-change, tables)
  *   -> shared kernel set aside (composition roots, low-level utilities)
  *   -> Louvain (seeded, best of several runs) -> disconnected communities split,
  *      tiny ones merged -> isolated files placed by folder
@@ -17,6 +18,7 @@ import { forceCount } from './candidate-count.js';
 import { buildCouplingGraph } from './coupling-graph.js';
 import { candidateCycles } from './cycles.js';
 import { extractionOrder } from './extraction-order.js';
+import { leaveOutTooling } from './left-out.js';
 import { louvainCommunities } from './louvain.js';
 import { groupsOf, type Communities } from './modularity.js';
 import { nameCandidates } from './naming.js';
@@ -46,7 +48,7 @@ function sharedTablesOf(project: ExtractedProject, assignment: ReadonlyMap<strin
     }));
 }
 
-export function proposeBoundaries(project: ExtractedProject, options: BoundaryOptions = {}): Boundaries {
+export function proposeBoundaries(whole: ExtractedProject, options: BoundaryOptions = {}): Boundaries {
   const settings = resolveBoundaryOptions(options);
   if (settings.services !== undefined && (!Number.isInteger(settings.services) || settings.services < 1)) {
     throw new StranglerError(
@@ -54,6 +56,7 @@ export function proposeBoundaries(project: ExtractedProject, options: BoundaryOp
       `services must be a whole number of at least 1 (got ${settings.services}). Pass e.g. --services 5.`,
     );
   }
+  const { project, leftOut } = leaveOutTooling(whole);
   const coupling = buildCouplingGraph(project, settings);
   const kernel = settings.sharedKernel
     ? detectSharedKernel(project, settings)
@@ -116,6 +119,7 @@ export function proposeBoundaries(project: ExtractedProject, options: BoundaryOp
       to: names.get(move.to) ?? SHARED,
     })),
     assignment: Object.fromEntries([...assignment].sort(([a], [b]) => (a < b ? -1 : 1))),
+    leftOut,
     metrics: qualityMetrics(project, assignment, coupling, SHARED),
     extractionOrder: extractionOrder(candidates, sharedTables),
     sharedTables,

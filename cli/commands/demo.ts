@@ -1,8 +1,8 @@
 /**
  * `strangler demo`: the whole workflow on the sample monolith, with nothing installed but
  * Node: an embedded PostgreSQL (or DATABASE_URL), the shop monolith migrated, seeded and
- * answering, and the extracted catalog service answering the same catalog routes.
- * Each tool adds its step here as it lands.
+ * answering, the extracted catalog service answering the same catalog routes, the proxy
+ * diverting part of the catalog traffic to it, and the sync carrying a change across.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -15,6 +15,10 @@ import { runNodeScript, startNodeService, type RunningService } from '../../comm
 import { createDatabase, dropDatabase, obtainPostgres, type PostgresHandle } from '../../common/pg/databases.js';
 import { EXIT, type Command, type CommandIO } from '../_command.js';
 import { flag } from '../_args.js';
+import { proxyPlanForCandidate } from '../../strangler-proxy/plan.js';
+import { syncPlanForCandidate } from '../../sync/plan.js';
+import { runProxyDemoStep } from '../demo/proxy-step.js';
+import { runSyncDemoStep } from '../demo/sync-step.js';
 
 interface Fixture {
   dir: string;
@@ -76,6 +80,7 @@ async function walkThrough(io: CommandIO, keep: boolean, pg: PostgresHandle): Pr
   const suffix = randomBytes(3).toString('hex');
   const databases = [`demo_shop_${suffix}`, `demo_catalog_${suffix}`] as const;
   const services: RunningService[] = [];
+  const stops: Array<() => Promise<void>> = [];
   const say = (text: string): void => io.stdout(text + '\n');
 
   const shopUrl = await createDatabase(pg.url, databases[0]);
@@ -105,15 +110,26 @@ async function walkThrough(io: CommandIO, keep: boolean, pg: PostgresHandle): Pr
     }
     say(`   ${same}/${CATALOG_PATHS.length} identical responses.`);
 
-    say('\nNext steps of the workflow (analyze, proxy, sync) join this demo as they land.');
+    say('\n5. The strangler proxy in front of the monolith, catalog routes diverted to the service at 50 %');
+    const proxy = await runProxyDemoStep({ monolithUrl: monolith.baseUrl, catalogUrl: service.baseUrl, say, paths: CATALOG_PATHS });
+    stops.push(() => proxy.stop());
+    if (proxy.split.failed > 0) {
+      throw new StranglerError('DEMO_PROXY_FAILED', `${proxy.split.failed} of ${proxy.split.total} requests through the proxy failed.`);
+    }
+
+    say('\n6. strangler sync: change data capture from the monolith database into the catalog service database');
+    const sync = await runSyncDemoStep({ sourceUrl: shopUrl, targetUrl: catalogUrl, say });
+    stops.push(() => sync.stop());
+
     if (keep) {
-      say(`\nRunning until Ctrl-C: monolith ${monolith.baseUrl}, catalog service ${service.baseUrl}`);
+      say(`\nRunning until Ctrl-C: proxy ${proxy.url}, monolith ${monolith.baseUrl}, catalog service ${service.baseUrl}`);
       await io.interrupted;
     }
     if (same !== CATALOG_PATHS.length) {
       throw new StranglerError('DEMO_MISMATCH', 'The catalog service did not answer like the monolith; see the rows marked DIFFERENT.');
     }
   } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await Promise.all(services.map((running) => running.stop()));
     await Promise.all(databases.map((name) => dropDatabase(pg.url, name).catch(() => undefined)));
   }
@@ -140,6 +156,15 @@ async function analyzeStep(io: CommandIO, say: (text: string) => void): Promise<
   );
   say(`   extract first: ${order[0] ? `${order[0].candidate} — ${order[0].reason}` : 'n/a'}`);
   say(`   report: ${written.find((path) => path.endsWith('.html')) ?? written.find((path) => path.endsWith('.md')) ?? outDir}`);
+  // strangler plan --candidate catalog: the proxy routes and the sync mapping to start from.
+  const planDir = join(outDir, 'plan-catalog');
+  await mkdir(planDir, { recursive: true });
+  await writeFile(join(planDir, 'proxy-routes.yaml'), proxyPlanForCandidate(analysis, 'catalog'));
+  await writeFile(join(planDir, 'sync.yaml'), syncPlanForCandidate(analysis, 'catalog'));
+  const catalog = analysis.candidates.find((candidate) => candidate.id === 'catalog');
+  say(
+    `   plan for "catalog" (${catalog?.routes.length ?? 0} routes, tables ${catalog?.tables.map((table) => table.name).join(', ') ?? 'none'}): ${planDir}`,
+  );
 }
 
 export const demoCommand: Command = {

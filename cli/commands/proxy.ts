@@ -1,8 +1,127 @@
-import { notAvailable } from '../_not-available.js';
+/**
+ * `strangler proxy --config <file> [--workers N]`: the data plane in front of the monolith,
+ * plus the admin API and /metrics when the config has an `admin:` section. Stops gracefully
+ * on SIGINT/SIGTERM (drains in-flight requests). With --workers N > 1 the primary forks N
+ * workers (node:cluster); worker 1 serves the admin API and relays changes to the others.
+ */
+import cluster from 'node:cluster';
+import { resolve } from 'node:path';
+import { StranglerError } from '../../common/errors.js';
+import { createLogger, type Logger } from '../../common/logger.js';
+import type { ProxyControl, ProxyObserver, RunningProxy } from '../../strangler-proxy/index.js';
+import { flag, numberOption, stringOption } from '../_args.js';
+import { EXIT, type Command, type CommandIO } from '../_command.js';
 
-export const proxyCommand = notAvailable({
+/** Observers created after the proxy started (the metrics); the proxy calls them through one forwarder. */
+const observers: ProxyObserver[] = [];
+
+interface Stoppable {
+  close(): Promise<void>;
+}
+
+async function startAdmin(proxy: RunningProxy, control: ProxyControl, logger: Logger, io: CommandIO): Promise<Stoppable[]> {
+  const config = proxy.control.config();
+  const admin = typeof config === 'object' && config !== null && 'admin' in config ? config.admin : undefined;
+  if (admin === undefined) return [];
+  const [{ startAdminServer, adminConfigSchema }, { createProxyMetrics }] = await Promise.all([
+    import('../../strangler-proxy/admin/index.js'),
+    import('../../strangler-proxy/metrics/index.js'),
+  ]);
+  const { validate } = await import('../../common/config/schema.js');
+  const metrics = createProxyMetrics();
+  observers.push(metrics);
+  const server = await startAdminServer(control, metrics, validate(adminConfigSchema, admin, 'admin'), logger, { env: io.env });
+  io.stdout(`strangler proxy: admin API and /metrics on ${server.url}\n`);
+  return [server, { close: () => Promise.resolve(metrics.stop()) }];
+}
+
+export const proxyCommand: Command = {
   name: 'proxy',
   summary: 'Run the strangler proxy in front of the monolith.',
   usage: 'strangler proxy --config <strangler.yaml> [--workers <n>]',
-  issue: 'issue 5 (strangler-proxy)',
-});
+  details:
+    'Everything goes to the monolith unless a route in the config diverts it. The config is\n' +
+    'reloaded when the file changes (an invalid edit is logged and ignored). Access log and\n' +
+    'errors go to stderr as JSON lines. See strangler-proxy/README.md for the config keys.',
+  options: [
+    { name: 'config', short: 'c', type: 'string', placeholder: '<file>', description: 'Proxy config (YAML or JSON).' },
+    { name: 'workers', short: 'w', type: 'number', placeholder: '<n>', default: 1, description: 'Worker processes (node:cluster).' },
+    { name: 'port', type: 'number', placeholder: '<port>', description: 'Override listen.port.' },
+    { name: 'check', type: 'boolean', description: 'Validate the config, print a summary and exit (for CI).' },
+  ],
+  async run(args, io) {
+    const file = stringOption(args, 'config');
+    if (file === undefined) {
+      throw new StranglerError(
+        'CLI_MISSING_OPTION',
+        'strangler proxy needs --config <file>, e.g. `strangler proxy --config strangler.yaml`.',
+      );
+    }
+    const workers = numberOption(args, 'workers') ?? 1;
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+      throw new StranglerError('CLI_BAD_VALUE', `--workers must be a whole number from 1 to 64, got ${workers}.`);
+    }
+    const configPath = resolve(io.cwd, file);
+    const port = numberOption(args, 'port');
+    const logger = createLogger({ level: io.env.STRANGLER_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+    const exitFor = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? EXIT.interrupted : EXIT.ok);
+
+    const { startProxy, loadProxyConfig } = await import('../../strangler-proxy/index.js');
+    if (flag(args, 'check')) {
+      const config = await loadProxyConfig(configPath);
+      const diverted = config.routes.filter((route) => route.enabled && route.weight > 0).length;
+      io.stdout(
+        `strangler proxy: ${configPath} is valid: ${config.routes.length} route(s) (${diverted} diverting traffic), ` +
+          `${Object.keys(config.services).length} service(s), monolith ${config.monolith.instances.join(', ')}\n`,
+      );
+      return EXIT.ok;
+    }
+    if (workers > 1 && cluster.isPrimary) {
+      const { startPrimary } = await import('../../strangler-proxy/cluster.js');
+      const primary = await startPrimary({
+        workers,
+        configPath,
+        logger,
+        ...(port === undefined ? {} : { env: { STRANGLER_PORT: String(port) } }),
+      });
+      io.stdout(`strangler proxy: ${workers} workers listening on ${primary.url}\n`);
+      const signal = await io.interrupted;
+      io.stdout('strangler proxy: stopping (draining in-flight requests)\n');
+      await primary.stop();
+      return exitFor(signal);
+    }
+
+    const workerPort = io.env.STRANGLER_PORT === undefined ? port : Number(io.env.STRANGLER_PORT);
+    const proxy = await startProxy({
+      configPath,
+      // In a cluster the primary watches the file and tells every worker.
+      watch: !cluster.isWorker,
+      logger,
+      observer: { onRequest: (event) => observers.forEach((observer) => observer.onRequest(event)) },
+      ...(workerPort === undefined ? {} : { port: workerPort }),
+    });
+    let control: ProxyControl = proxy.control;
+    if (cluster.isWorker) {
+      const { joinCluster } = await import('../../strangler-proxy/cluster.js');
+      control = joinCluster(proxy, logger);
+    }
+    const stoppables: Stoppable[] = [];
+    try {
+      // One admin API per proxy: in a cluster, worker 1's.
+      if (!cluster.isWorker || io.env.STRANGLER_WORKER_INDEX === '1') stoppables.push(...(await startAdmin(proxy, control, logger, io)));
+    } catch (error) {
+      await proxy.close();
+      throw error;
+    }
+    if (!cluster.isWorker) io.stdout(`strangler proxy: listening on ${proxy.url} (config ${configPath})\n`);
+    const signal = await io.interrupted;
+    // Ctrl-C reaches the workers too, then the primary's SIGTERM: already draining, keep at it.
+    if (cluster.isWorker) process.on('SIGTERM', () => undefined);
+    if (!cluster.isWorker) io.stdout('strangler proxy: stopping (draining in-flight requests)\n');
+    await Promise.all(stoppables.map((item) => item.close()));
+    await proxy.close();
+    // A worker's IPC channel would keep it alive: let go so it exits.
+    if (cluster.isWorker) cluster.worker?.disconnect();
+    return exitFor(signal);
+  },
+};

@@ -1,0 +1,392 @@
+/**
+ * bench/proxy: throughput and latency of `strangler proxy` (1 worker) next to the same
+ * upstream reached directly and through nginx, in one run, with wrk on loopback.
+ * Prints a table, then one line of JSON (vsDirect, vsNginx, addedP50Ms, addedP99Ms, …).
+ *
+ *   node --import tsx bench/proxy/index.ts [--quick] [--long]
+ *
+ * --quick: one round of 3 s runs (under 50 s). --long: also 1,000,000 requests through our
+ * proxy with its RSS sampled, to show it stays flat.
+ */
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { nginxAvailable, startNginx } from './nginx.js';
+import { cliEntry, oursAvailable, startOurs, type RunningOurs } from './ours.js';
+import { freePort, sampleRss, start, treeCpuSeconds, waitForPort, type Running } from './processes.js';
+import { runWrk, type WrkResult } from './wrk.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const WORK = join(ROOT, 'bench', '.work', 'proxy');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const long = args.includes('--long');
+const divert = !quick && !args.includes('--no-divert');
+const option = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at === -1 ? undefined : args[at + 1];
+};
+const cli = option('--cli');
+/** Requests of the long run (--long); 1,000,000 unless --long-requests says otherwise. */
+const LONG_REQUESTS = Number(option('--long-requests') ?? 1_000_000);
+/** Extra node flags for our proxy, e.g. `--node-flags "--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
+const nodeFlags = option('--node-flags')?.split(' ').filter(Boolean) ?? [];
+
+const SECONDS = quick ? 3 : 10;
+const ROUNDS = quick ? 1 : 3;
+const CONNECTIONS = 50;
+interface LatencyScenario {
+  label: string;
+  connections: number;
+  /** Pause of each connection between its requests (wrk's Lua `delay()`), staggered. */
+  pauseMs?: number;
+  seconds: number;
+}
+/** Moderate load: 10 connections, each sending a request every 4 ms after its answer (about 2,500 req/s). */
+const LATENCY: LatencyScenario = {
+  label: 'moderate load: wrk -c10, each connection pausing 4 ms, staggered',
+  connections: 10,
+  pauseMs: 4,
+  seconds: quick ? 3 : 10,
+};
+/** One request at a time: the latency the proxy adds with no queueing at all. */
+const UNLOADED: LatencyScenario = { label: 'unloaded: wrk -c1, back to back', connections: 1, seconds: quick ? 2 : 5 };
+
+const SIZES = ['1k', '1m'] as const;
+type Size = (typeof SIZES)[number];
+
+interface Target {
+  name: string;
+  port: number;
+  process?: Running;
+  /** Why the row is missing. */
+  skipped?: string;
+}
+
+/** A throughput run with the CPU time the target's process (and the upstream) spent per request. */
+interface Measured extends WrkResult {
+  cpuUsPerRequest: number;
+  upstreamCpuUsPerRequest: number;
+}
+
+interface LongRun {
+  requests: number;
+  errors: number;
+  samples: number;
+  /** Median RSS of the first and the last third after warm-up, and the largest sample, in MB. */
+  rssFirstThirdMb: number;
+  rssLastThirdMb: number;
+  rssMaxMb: number;
+  /** The same for the V8 heap in use. */
+  heapFirstThirdMb: number;
+  heapLastThirdMb: number;
+  /** Growth from the first third to the last: GC makes RSS wave, a leak makes it climb. */
+  growthMb: number;
+  flat: boolean;
+}
+
+/** The first tenth is warm-up (pools, JIT, heap sizing); flat means the last third is not above the first. */
+function summarizeLongRun(samples: number[], heap: number[], result: WrkResult): LongRun {
+  const mid = (values: number[]): number => median(values, (value) => value) ?? 0;
+  const thirds = (values: number[]): [number, number] => {
+    const settled = values.slice(Math.floor(values.length / 10));
+    const third = Math.max(1, Math.floor(settled.length / 3));
+    return [mid(settled.slice(0, third)), mid(settled.slice(-third))];
+  };
+  const [first, last] = thirds(samples);
+  const [heapFirst, heapLast] = thirds(heap);
+  const growthMb = round(last - first, 1);
+  return {
+    requests: result.requests,
+    errors: result.errors,
+    samples: samples.length,
+    rssFirstThirdMb: first,
+    rssLastThirdMb: last,
+    rssMaxMb: Math.max(...samples.slice(Math.floor(samples.length / 10))),
+    heapFirstThirdMb: heapFirst,
+    heapLastThirdMb: heapLast,
+    growthMb,
+    flat: result.requests >= LONG_REQUESTS && growthMb <= Math.max(10, first * 0.1),
+  };
+}
+
+const median = <T>(items: T[], key: (item: T) => number): T | undefined =>
+  [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)];
+const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+async function main(): Promise<void> {
+  mkdirSync(WORK, { recursive: true });
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  const upstreamPort = await freePort();
+  const upstream = start('upstream', process.execPath, [
+    '--import',
+    tsx,
+    join(ROOT, 'bench', 'proxy', 'upstream.ts'),
+    String(upstreamPort),
+  ]);
+  const targets: Target[] = [{ name: 'direct', port: upstreamPort, process: upstream }];
+  const stops: Array<() => Promise<void>> = [upstream.stop];
+  let oursFrom = '';
+  let oursRunning: RunningOurs | undefined;
+  try {
+    await waitForPort(upstream, upstreamPort);
+
+    const nginx: Target = { name: 'nginx', port: await freePort() };
+    if (nginxAvailable()) {
+      nginx.process = await startNginx(WORK, nginx.port, upstreamPort);
+      stops.push(nginx.process.stop);
+    } else nginx.skipped = 'nginx is not installed (apt-get install nginx)';
+    targets.push(nginx);
+
+    const ours: Target = { name: 'strangler', port: await freePort() };
+    const entry = cliEntry(ROOT, cli);
+    if (!entry) ours.skipped = oursAvailable(entry) ?? 'not available';
+    else {
+      const running = await startOurs({ entry, workDir: WORK, port: ours.port, upstreamPort, nodeFlags });
+      oursFrom = running.from;
+      oursRunning = running;
+      ours.process = running;
+      stops.push(running.stop);
+    }
+    targets.push(ours);
+
+    const routed: Target = { name: 'strangler (route→service)', port: await freePort() };
+    if (divert && entry) {
+      routed.process = await startOurs({ entry, workDir: WORK, port: routed.port, upstreamPort, divert: true });
+      stops.push(routed.process.stop);
+      targets.push(routed);
+    }
+
+    const live = targets.filter((target) => !target.skipped);
+    for (const target of live)
+      await runWrk({ url: `http://127.0.0.1:${target.port}/1k`, connections: CONNECTIONS, seconds: 1, workDir: WORK });
+
+    // Throughput: targets interleaved within each round, so drift on a shared machine hits all alike.
+    const upstreamPid = upstream.child.pid ?? 0;
+    const runs = new Map<string, Measured[]>();
+    const rss: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const size of SIZES) {
+        for (const target of live) {
+          const sampler =
+            target.name.startsWith('strangler') && target.process?.child.pid ? sampleRss(target.process.child.pid) : undefined;
+          const pid = target.process?.child.pid ?? 0;
+          const cpuBefore = treeCpuSeconds(pid);
+          const upstreamBefore = treeCpuSeconds(upstreamPid);
+          const measured = await runWrk({
+            url: `http://127.0.0.1:${target.port}/${size}`,
+            connections: CONNECTIONS,
+            seconds: SECONDS,
+            workDir: WORK,
+          });
+          const perRequest = (seconds: number): number => (measured.requests > 0 ? round((seconds * 1e6) / measured.requests, 1) : 0);
+          const result: Measured = {
+            ...measured,
+            cpuUsPerRequest: perRequest(treeCpuSeconds(pid) - cpuBefore),
+            upstreamCpuUsPerRequest: perRequest(treeCpuSeconds(upstreamPid) - upstreamBefore),
+          };
+          if (sampler && target.name === 'strangler') rss.push(...sampler.stop());
+          else sampler?.stop();
+          const key = `${target.name} ${size}`;
+          runs.set(key, [...(runs.get(key) ?? []), result]);
+        }
+      }
+    }
+    const best = (name: string, size: Size): Measured | undefined => median(runs.get(`${name} ${size}`) ?? [], (run) => run.rps);
+
+    // Added latency: interleaved rounds, the median p50 and p99 of each target, in two scenarios.
+    const measureLatency = async (scenario: LatencyScenario): Promise<Map<string, WrkResult>> => {
+      const results = new Map<string, WrkResult[]>();
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const target of live) {
+          const result = await runWrk({
+            url: `http://127.0.0.1:${target.port}/1k`,
+            connections: scenario.connections,
+            seconds: scenario.seconds,
+            ...(scenario.pauseMs === undefined ? {} : { pauseMs: scenario.pauseMs }),
+            workDir: WORK,
+          });
+          results.set(target.name, [...(results.get(target.name) ?? []), result]);
+        }
+      }
+      const out = new Map<string, WrkResult>();
+      for (const [name, runsOfTarget] of results) {
+        const mid = median(runsOfTarget, (run) => run.p50);
+        if (mid) out.set(name, { ...mid, p99: median(runsOfTarget, (run) => run.p99)?.p99 ?? mid.p99 });
+      }
+      return out;
+    };
+    const latency = await measureLatency(LATENCY);
+    const unloaded = await measureLatency(UNLOADED);
+
+    // Long run: 1,000,000 requests through our proxy, RSS sampled.
+    let longRun: LongRun | undefined;
+    const oursRps = best('strangler', '1k')?.rps ?? 0;
+    if (long && ours.process?.child.pid && oursRps > 0) {
+      const seconds = Math.ceil((LONG_REQUESTS * 1.15) / oursRps);
+      const sampler = sampleRss(ours.process.child.pid, 1000);
+      // The V8 heap, read from the proxy's own /metrics: a leak climbs there, GC waves do not.
+      const heap: number[] = [];
+      const scraper = setInterval(() => {
+        oursRunning
+          ?.scrape(['nodejs_heap_used_bytes'])
+          .then((values) => heap.push(round((values['nodejs_heap_used_bytes'] ?? 0) / 1048576, 1)))
+          .catch(() => undefined);
+      }, 2000);
+      const result = await runWrk({ url: `http://127.0.0.1:${ours.port}/1k`, connections: CONNECTIONS, seconds, workDir: WORK });
+      clearInterval(scraper);
+      longRun = summarizeLongRun(sampler.stop(), heap, result);
+    }
+
+    // Table.
+    const direct = (size: Size): Measured | undefined => best('direct', size);
+    const rows = [
+      ['size', 'target', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'errors', '× direct', '× nginx', 'CPU µs/req', 'upstream CPU µs/req'],
+    ];
+    for (const size of SIZES) {
+      for (const target of targets) {
+        const result = best(target.name, size);
+        if (!result) {
+          rows.push([size, target.name, 'skipped', '', '', '', '', '', '', '', '']);
+          continue;
+        }
+        const nginxRps = best('nginx', size)?.rps;
+        rows.push([
+          size,
+          target.name,
+          String(Math.round(result.rps)),
+          result.transferMBps.toFixed(1),
+          result.p50.toFixed(2),
+          result.p99.toFixed(2),
+          String(result.errors),
+          (result.rps / (direct(size)?.rps ?? result.rps)).toFixed(2),
+          nginxRps ? (result.rps / nginxRps).toFixed(2) : '-',
+          target.name === 'direct' ? '-' : String(result.cpuUsPerRequest),
+          String(result.upstreamCpuUsPerRequest),
+        ]);
+      }
+    }
+    const print = (table: string[][]): void => {
+      const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length))) ?? [];
+      for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
+    };
+    console.log(
+      `Throughput: wrk -t1 -c${CONNECTIONS}, ${SECONDS} s per run, median of ${ROUNDS} round(s); our proxy from ${oursFrom || '-'}, 1 worker.`,
+    );
+    print(rows);
+
+    const directLatency = latency.get('direct');
+    const latencyRows = [['scenario', 'target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'added p50 ms', 'added p99 ms']];
+    for (const [scenario, results] of [
+      ['moderate', latency],
+      ['unloaded', unloaded],
+    ] as const) {
+      const base = results.get('direct');
+      for (const [name, result] of results) {
+        latencyRows.push([
+          scenario,
+          name,
+          String(Math.round(result.rps)),
+          result.p50.toFixed(3),
+          result.p90.toFixed(3),
+          result.p99.toFixed(3),
+          base ? (result.p50 - base.p50).toFixed(3) : '-',
+          base ? (result.p99 - base.p99).toFixed(3) : '-',
+        ]);
+      }
+    }
+    console.log(
+      `\nLatency, 1 KB, median of ${ROUNDS}: ${LATENCY.label} (${LATENCY.seconds} s); ${UNLOADED.label} (${UNLOADED.seconds} s).`,
+    );
+    print(latencyRows);
+    for (const target of targets) if (target.skipped) console.log(`${target.name}: skipped — ${target.skipped}`);
+    if (rss.length > 0)
+      console.log(`\nRSS of our proxy during its runs: ${Math.min(...rss)}–${Math.max(...rss)} MB (${rss.length} samples).`);
+    if (longRun) {
+      console.log(
+        `Long run: ${longRun.requests} requests, errors ${longRun.errors}; RSS (median of the first → last third after warm-up) ${longRun.rssFirstThirdMb} → ${longRun.rssLastThirdMb} MB, max ${longRun.rssMaxMb} MB; heap ${longRun.heapFirstThirdMb} → ${longRun.heapLastThirdMb} MB: ${longRun.flat ? 'flat' : 'GROWING'}.`,
+      );
+    }
+
+    const ours1k = best('strangler', '1k');
+    const nginx1k = best('nginx', '1k');
+    const direct1k = direct('1k');
+    const oursLatency = latency.get('strangler');
+    const vsDirect = ours1k && direct1k ? round(ours1k.rps / direct1k.rps) : null;
+    const vsNginx = ours1k && nginx1k ? round(ours1k.rps / nginx1k.rps) : null;
+    const addedP50Ms = oursLatency && directLatency ? round(oursLatency.p50 - directLatency.p50, 3) : null;
+    const addedP99Ms = oursLatency && directLatency ? round(oursLatency.p99 - directLatency.p99, 3) : null;
+    const targetsMet = {
+      vsDirect: vsDirect !== null && vsDirect >= 0.35,
+      vsNginx: vsNginx !== null && vsNginx >= 0.4,
+      addedP50: addedP50Ms !== null && addedP50Ms <= 0.3,
+      addedP99: addedP99Ms !== null && addedP99Ms <= 1,
+      ...(longRun ? { rssFlat: longRun.flat } : {}),
+    };
+    console.log(
+      `\nTargets (1 worker, 1 KB): >= 0.35 × direct ${targetsMet.vsDirect ? 'met' : 'MISSED'}, >= 0.4 × nginx ${targetsMet.vsNginx ? 'met' : 'MISSED'}, added p50 <= 0.3 ms ${targetsMet.addedP50 ? 'met' : 'MISSED'}, added p99 <= 1 ms ${targetsMet.addedP99 ? 'met' : 'MISSED'}.`,
+    );
+    const raw = (result: Measured | undefined): Record<string, number> | null =>
+      result
+        ? {
+            rps: Math.round(result.rps),
+            p50Ms: result.p50,
+            p99Ms: result.p99,
+            mbps: round(result.transferMBps, 1),
+            errors: result.errors,
+            cpuUsPerRequest: result.cpuUsPerRequest,
+            upstreamCpuUsPerRequest: result.upstreamCpuUsPerRequest,
+          }
+        : null;
+    console.log(
+      JSON.stringify({
+        bench: 'proxy',
+        quick,
+        vsDirect,
+        vsNginx,
+        addedP50Ms,
+        addedP99Ms,
+        cpuUsPerRequest: {
+          strangler: ours1k?.cpuUsPerRequest ?? null,
+          nginx: nginx1k?.cpuUsPerRequest ?? null,
+          upstream: direct1k?.upstreamCpuUsPerRequest ?? null,
+        },
+        vsDirect1m: best('strangler', '1m') && direct('1m') ? round((best('strangler', '1m')?.rps ?? 0) / (direct('1m')?.rps ?? 1)) : null,
+        vsNginx1m:
+          best('strangler', '1m') && best('nginx', '1m')
+            ? round((best('strangler', '1m')?.rps ?? 0) / (best('nginx', '1m')?.rps ?? 1))
+            : null,
+        targetsMet,
+        throughput: Object.fromEntries(
+          targets.flatMap((target) => SIZES.map((size) => [`${target.name} ${size}`, raw(best(target.name, size))])),
+        ),
+        latency: Object.fromEntries(
+          [...latency].map(([name, result]) => [
+            name,
+            { rps: Math.round(result.rps), p50Ms: round(result.p50, 3), p90Ms: round(result.p90, 3), p99Ms: round(result.p99, 3) },
+          ]),
+        ),
+        unloaded: Object.fromEntries(
+          [...unloaded].map(([name, result]) => [
+            name,
+            {
+              p50Ms: round(result.p50, 3),
+              p99Ms: round(result.p99, 3),
+              addedP50Ms: round(result.p50 - (unloaded.get('direct')?.p50 ?? result.p50), 3),
+              addedP99Ms: round(result.p99 - (unloaded.get('direct')?.p99 ?? result.p99), 3),
+            },
+          ]),
+        ),
+        nginxAddedP50Ms:
+          nginx1k && latency.get('nginx') && directLatency ? round((latency.get('nginx')?.p50 ?? 0) - directLatency.p50, 3) : null,
+        rssMb: rss.length > 0 ? { min: Math.min(...rss), max: Math.max(...rss) } : null,
+        long: longRun ?? null,
+        skipped: Object.fromEntries(targets.filter((target) => target.skipped).map((target) => [target.name, target.skipped])),
+      }),
+    );
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+  }
+}
+
+await main();

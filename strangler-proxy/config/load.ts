@@ -1,0 +1,44 @@
+/** Reads and validates a proxy config: a file (YAML or JSON), a plain object, or just a new `routes` list. */
+import { loadConfigFile } from '../../common/config/load.js';
+import { validate } from '../../common/config/schema.js';
+import { StranglerError } from '../../common/errors.js';
+import { proxyConfigSchema, routesSchema, serviceIssues, type ProxyConfig, type RouteConfig } from './schema.js';
+
+export async function loadProxyConfig(path: string): Promise<ProxyConfig> {
+  return parseProxyConfig(await loadConfigFile(path), path);
+}
+
+export function parseProxyConfig(value: unknown, source = 'proxy config'): ProxyConfig {
+  return validate(proxyConfigSchema, value, source);
+}
+
+/** Validates a replacement `routes` list against the services of `config`; returns a new frozen config. */
+export function withRoutes(config: ProxyConfig, routesValue: unknown, source = 'routes'): ProxyConfig {
+  const routes = validate(routesSchema, routesValue, source);
+  const issues = serviceIssues(config.services, routes).filter((issue) => issue.path.startsWith('routes'));
+  if (issues.length > 0) {
+    const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message}`);
+    throw new StranglerError('CONFIG_INVALID', `${source} is not valid:\n${lines.join('\n')}\nFix the keys above and send them again.`, {
+      details: { issues },
+    });
+  }
+  const list = [...routes];
+  Object.freeze(list);
+  return Object.freeze({ ...config, routes: list });
+}
+
+/** The same config with one route changed (weight or enabled). */
+export function withRoute(config: ProxyConfig, routeId: string, change: Partial<Pick<RouteConfig, 'weight' | 'enabled'>>): ProxyConfig {
+  const index = config.routes.findIndex((route) => route.id === routeId);
+  if (index === -1) {
+    throw new StranglerError(
+      'PROXY_UNKNOWN_ROUTE',
+      `No route "${routeId}"; known routes: ${config.routes.map((route) => route.id).join(', ') || '(none)'}.`,
+    );
+  }
+  const plain: unknown = structuredClone(config.routes);
+  if (!Array.isArray(plain)) throw new StranglerError('PROXY_INTERNAL', 'routes are not a list');
+  const target: unknown = plain[index];
+  if (typeof target === 'object' && target !== null) Object.assign(target, change);
+  return withRoutes(config, plain, `routes[${index}]`);
+}

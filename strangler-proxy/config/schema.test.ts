@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeSchema } from '../../common/config/schema.js';
+import { isStranglerError } from '../../common/errors.js';
+import { loadProxyConfig, parseProxyConfig, withRoute, withRoutes } from './load.js';
+import { proxyConfigSchema } from './schema.js';
+
+const minimal = { monolith: { instances: ['http://127.0.0.1:3000'] } };
+
+function problems(value: unknown): string {
+  try {
+    parseProxyConfig(value, 'strangler.yaml');
+  } catch (error) {
+    if (isStranglerError(error, 'CONFIG_INVALID')) return error.message;
+    throw error;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('proxy config', () => {
+  it('fills the defaults and freezes the result', () => {
+    const config = parseProxyConfig(minimal);
+    expect(config.listen).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(config.routes).toEqual([]);
+    expect(config.monolith.balancer).toBe('round-robin');
+    expect(config.monolith.breaker.failureThreshold).toBe(5);
+    expect(config.timeouts.clientHeaders).toBe(10_000);
+    expect(config.maxHeaderSize).toBe(16_384);
+    expect(Object.isFrozen(config.monolith.instances)).toBe(true);
+  });
+
+  it('names the bad key', () => {
+    expect(problems({})).toMatch(/monolith: is required/);
+    expect(problems({ monolith: { instances: ['ftp://x'] } })).toMatch(/monolith\.instances\[0\]: "ftp:\/\/x" is not an http\(s\) origin/);
+    expect(problems({ ...minimal, listen: { port: 70000 } })).toMatch(/listen\.port: must be <= 65535/);
+    expect(problems({ ...minimal, services: { s: { instances: ['http://a:1'], balancer: 'random' } } })).toMatch(
+      /services\.s\.balancer: expected one of "round-robin"/,
+    );
+    expect(problems({ ...minimal, routes: [{ id: 'r', match: { path: 'api' }, service: 's' }] })).toMatch(/routes\[0\]\.match\.path/);
+    expect(problems({ ...minimal, routes: [{ id: 'r', match: { path: '/a' }, service: 's', wieght: 5 }] })).toMatch(
+      /routes\[0\]\.wieght: unknown key; did you mean "weight"\?/,
+    );
+    expect(problems({ ...minimal, routes: [{ id: 'r', match: { path: '/a' }, service: 'nope' }] })).toMatch(
+      /routes\[0\]\.service: unknown service "nope"/,
+    );
+    expect(
+      problems({
+        ...minimal,
+        routes: [{ id: 'r', match: { path: '/a/**/b' }, service: 's' }],
+        services: { s: { instances: ['http://a:1'] } },
+      }),
+    ).toMatch(/routes\[0\]\.match\.path: `\*\*` is only allowed as the last segment/);
+    expect(
+      problems({
+        ...minimal,
+        services: { s: { instances: ['http://a:1'] } },
+        routes: [{ id: 'r', match: { path: '/a' }, service: 's', sticky: { by: 'cookie' } }],
+      }),
+    ).toMatch(/routes\[0\]\.sticky\.name: is required when sticky\.by is "cookie"/);
+    expect(
+      problems({
+        ...minimal,
+        services: { s: { instances: ['http://a:1'] } },
+        routes: [
+          { id: 'r', match: { path: '/a' }, service: 's' },
+          { id: 'r', match: { path: '/b' }, service: 's' },
+        ],
+      }),
+    ).toMatch(/routes\[1\]\.id: duplicate route id "r"/);
+    expect(problems({ ...minimal, timeouts: { clientHeaders: '2m', clientRequest: '1m' } })).toMatch(
+      /timeouts\.clientHeaders: must not be longer than timeouts\.clientRequest/,
+    );
+    expect(problems({ ...minimal, services: { monolith: { instances: ['http://a:1'] } } })).toMatch(
+      /services\.monolith: the name "monolith" is reserved/,
+    );
+  });
+
+  it('replaces routes and single route settings, validating against the services', () => {
+    const config = parseProxyConfig({
+      ...minimal,
+      services: { s: { instances: ['http://a:1'] } },
+      routes: [{ id: 'r', match: { path: '/a' }, service: 's' }],
+    });
+    expect(withRoute(config, 'r', { weight: 30 }).routes[0]?.weight).toBe(30);
+    expect(() => withRoute(config, 'r', { weight: 300 })).toThrow(/weight: must be <= 100/);
+    expect(() => withRoute(config, 'x', { enabled: false })).toThrow(expect.objectContaining({ code: 'PROXY_UNKNOWN_ROUTE' }));
+    expect(() => withRoutes(config, [{ id: 'q', match: { path: '/q' }, service: 'zzz' }])).toThrow(
+      /routes\[0\]\.service: unknown service "zzz"/,
+    );
+    expect(withRoutes(config, [{ id: 'q', match: { path: '/q' }, service: 's' }]).routes.map((route) => route.id)).toEqual(['q']);
+  });
+
+  it('loads the documented example', async () => {
+    const config = await loadProxyConfig(join(import.meta.dirname, '..', 'example.yaml'));
+    expect(config.routes.map((route) => route.id)).toEqual(['catalog-read', 'catalog-beta-testers']);
+    expect(config.services.catalog?.healthCheck?.interval).toBe(2000);
+    expect(config.admin?.listen.host).toBe('127.0.0.1');
+  });
+
+  it('documents every key', () => {
+    const rows = describeSchema(proxyConfigSchema);
+    expect(rows.map((row) => row.path)).toEqual(
+      expect.arrayContaining(['listen.port', 'monolith.instances', 'routes', 'timeouts.shutdownGrace', 'retryBudget.ratio']),
+    );
+  });
+});

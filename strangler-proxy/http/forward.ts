@@ -1,0 +1,292 @@
+/**
+ * The hot path: one client request → route decision → an upstream instance over its
+ * keep-alive pool → the response streamed back. Bodies stream both ways with
+ * backpressure (the request is handed to undici as a stream, the response piped), never
+ * buffered. A diverted request that fails falls back to the monolith when that is safe:
+ * always for idempotent bodiless requests, and for any request the upstream surely never
+ * saw (connection refused) whose body has not been read yet.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../../common/logger.js';
+import type { ProxyObserver } from '../control.js';
+import type { ProxyRuntime, ProxyState } from '../runtime.js';
+import { hasDotSegment } from '../router/path-pattern.js';
+import { decide, stickyKey, type CompiledRoute, type RequestFacts } from '../router/route-table.js';
+import type { Instance } from '../upstream/instance.js';
+import type { UpstreamService } from '../upstream/service.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
+import { CLIENT_GONE, NO_INSTANCE, classifyFailure, sendProxyError, type FailureClass } from './upstream-errors.js';
+
+/** RFC 9110 §9.2.2: idempotent methods may be sent again. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+export interface HandlerOptions {
+  runtime: ProxyRuntime;
+  logger: Logger;
+  observer?: ProxyObserver | undefined;
+  /** True once shutdown started: answers carry `Connection: close`. */
+  draining: () => boolean;
+}
+
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  state: ProxyState;
+  facts: RequestFacts;
+  pathAndQuery: string;
+  hasBody: boolean;
+  /** May be sent again: idempotent and without a body. */
+  replayable: boolean;
+  route: CompiledRoute | undefined;
+  started: number;
+  diverted: boolean;
+  fallback: boolean;
+  retries: number;
+  headers: string[] | undefined;
+  /** Emits `abort` when the client goes away before the answer is complete (undici takes an emitter as signal). */
+  signal: EventEmitter;
+  clientGone: boolean;
+}
+
+type Attempt =
+  | { ok: true; response: Dispatcher.ResponseData; instance: Instance; service: UpstreamService }
+  | { ok: false; failure: FailureClass; instance: Instance | undefined; service: UpstreamService };
+
+function requestHasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+export function createRequestHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const { runtime, logger, observer } = options;
+  const accessLog = (): boolean => runtime.current.config.accessLog;
+
+  const finish = (exchange: Exchange, status: number, target: string, instance: string | undefined): void => {
+    runtime.release(exchange.state);
+    const durationMs = performance.now() - exchange.started;
+    const route = exchange.route;
+    if (route && status >= 500) route.counters.errors++;
+    observer?.onRequest({
+      route: route?.id,
+      target,
+      instance,
+      method: exchange.facts.method,
+      status,
+      durationMs,
+      diverted: exchange.diverted,
+      fallback: exchange.fallback,
+      retries: exchange.retries,
+    });
+    if (accessLog()) {
+      logger.info('request', {
+        method: exchange.facts.method,
+        path: exchange.facts.path,
+        status,
+        route: route?.id,
+        target,
+        instance,
+        ms: Math.round(durationMs * 1000) / 1000,
+        diverted: exchange.diverted,
+        fallback: exchange.fallback,
+        retries: exchange.retries,
+        client: exchange.facts.clientAddress,
+      });
+    }
+  };
+
+  const send = (exchange: Exchange, service: UpstreamService, instance: Instance, path: string): Promise<Attempt> => {
+    const { req, state } = exchange;
+    const routeTimeouts = exchange.route?.config.timeouts;
+    exchange.headers ??= upstreamRequestHeaders(req.rawHeaders, {
+      clientAddress: exchange.facts.clientAddress,
+      proto: 'encrypted' in req.socket ? 'https' : 'http',
+      trustForwarded: state.config.trustForwarded,
+      preserveHost: state.config.preserveHost,
+    });
+    const sentAt = performance.now();
+    instance.onStart(Date.now());
+    return instance.pool
+      .request({
+        path,
+        method: exchange.facts.method as Dispatcher.HttpMethod,
+        headers: exchange.headers,
+        body: exchange.hasBody ? req : null,
+        headersTimeout: (exchange.diverted ? routeTimeouts?.headers : undefined) ?? state.config.timeouts.upstreamHeaders,
+        bodyTimeout: (exchange.diverted ? routeTimeouts?.body : undefined) ?? state.config.timeouts.upstreamBody,
+        signal: exchange.signal,
+      })
+      .then(
+        (response): Attempt => {
+          const now = Date.now();
+          instance.onAnswer(response.statusCode, performance.now() - sentAt, now, () => service.mayEject(now));
+          return { ok: true, response, instance, service };
+        },
+        (error: unknown): Attempt => {
+          // A client that hangs up mid-upload makes the upload fail: not the instance's fault.
+          const failure = exchange.clientGone ? CLIENT_GONE : classifyFailure(error);
+          if (failure.clientGone) instance.onAbandoned();
+          else instance.onFailure(Date.now());
+          return { ok: false, failure, instance, service };
+        },
+      );
+  };
+
+  /** May this failed attempt be repeated elsewhere (another instance, or the monolith)? */
+  const repeatable = (exchange: Exchange, attempt: Attempt): boolean => {
+    if (attempt.ok) return exchange.replayable && attempt.response.statusCode >= 500;
+    if (attempt.failure.clientGone) return false;
+    if (exchange.replayable) return true;
+    return attempt.failure.notSent && !exchange.req.readableDidRead;
+  };
+
+  /** Tries `service`, retrying on other instances within the route's attempts and the budget. */
+  const tryService = async (
+    exchange: Exchange,
+    service: UpstreamService,
+    path: string,
+    attempts: number,
+    retry5xx: boolean,
+  ): Promise<Attempt> => {
+    const hashKey = (exchange.route ? stickyKey(exchange.route, exchange.facts) : undefined) ?? exchange.facts.clientAddress;
+    runtime.budget.onRequest();
+    let instance = service.pick(Date.now(), hashKey);
+    if (!instance) return { ok: false, failure: NO_INSTANCE, instance: undefined, service };
+    for (let round = 0; ; round++) {
+      const attempt = await send(exchange, service, instance, path);
+      if (!repeatable(exchange, attempt) || round >= attempts || (attempt.ok && !retry5xx)) return attempt;
+      // No other instance, or no budget: the caller falls back or hands this answer on.
+      const next = service.pick(Date.now(), hashKey, instance);
+      if (!next || !runtime.budget.tryRetry()) return attempt;
+      discard(attempt);
+      exchange.retries++;
+      instance = next;
+    }
+  };
+
+  const discard = (attempt: Attempt): void => {
+    if (!attempt.ok) return;
+    attempt.instance.onEnd();
+    attempt.response.body.dump().catch(() => undefined);
+  };
+
+  const deliver = (exchange: Exchange, attempt: Attempt): void => {
+    const { res } = exchange;
+    const target = attempt.service.name;
+    if (!attempt.ok) {
+      if (attempt.failure.clientGone || res.destroyed) {
+        res.destroy();
+        finish(exchange, 499, target, attempt.instance?.key);
+        return;
+      }
+      sendProxyError(
+        res,
+        attempt.failure.status,
+        { route: exchange.route?.id, upstream: target, instance: attempt.instance?.key, reason: attempt.failure.reason },
+        options.draining(),
+      );
+      finish(exchange, attempt.failure.status, target, attempt.instance?.key);
+      return;
+    }
+    const { response, instance } = attempt;
+    if (exchange.clientGone) {
+      response.body.destroy();
+      instance.onEnd();
+      finish(exchange, 499, target, instance.key);
+      return;
+    }
+    const headers = clientResponseHeaders(response.headers);
+    if (exchange.state.config.exposeUpstream) {
+      headers['x-strangler-upstream'] = target;
+      if (exchange.route) headers['x-strangler-route'] = exchange.route.id;
+    }
+    if (options.draining()) headers.connection = 'close';
+    res.writeHead(response.statusCode, headers);
+    // pipe() keeps backpressure; stream.pipeline would allocate an AbortController and
+    // an AbortError per request on this path.
+    const body = response.body;
+    let ended = false;
+    const end = (failed: boolean): void => {
+      if (ended) return;
+      ended = true;
+      instance.onEnd();
+      if (failed) {
+        body.destroy();
+        res.destroy();
+      }
+      finish(exchange, response.statusCode, target, instance.key);
+    };
+    body.on('error', () => end(true));
+    res.on('close', () => end(!res.writableFinished));
+    body.pipe(res);
+  };
+
+  const run = async (exchange: Exchange): Promise<void> => {
+    const { route, state } = exchange;
+    if (route) {
+      route.counters.matched++;
+      if (decide(route, exchange.facts)) {
+        const service = state.services.get(route.config.service);
+        if (service) {
+          exchange.diverted = true;
+          route.counters.diverted++;
+          const fallback = route.config.fallback;
+          const attempt = await tryService(exchange, service, route.rewrite(exchange.pathAndQuery), route.config.retries.attempts, true);
+          if (!fallback || !repeatable(exchange, attempt)) return deliver(exchange, attempt);
+          discard(attempt);
+          exchange.fallback = true;
+          route.counters.fallbacks++;
+        }
+      }
+    }
+    // The monolith's own 5xx answers are passed on; only unreachable instances are retried.
+    const attempt = await tryService(exchange, state.monolith, exchange.pathAndQuery, 1, false);
+    deliver(exchange, attempt);
+  };
+
+  return (req, res) => {
+    const state = runtime.acquire();
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const method = req.method ?? 'GET';
+    const exchange: Exchange = {
+      req,
+      res,
+      state,
+      facts: { method, path, headers: req.headers, clientAddress: req.socket.remoteAddress ?? '' },
+      pathAndQuery: url,
+      hasBody: false,
+      replayable: false,
+      route: undefined,
+      started: performance.now(),
+      diverted: false,
+      fallback: false,
+      retries: 0,
+      headers: undefined,
+      signal: new EventEmitter(),
+      clientGone: false,
+    };
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      exchange.clientGone = true;
+      exchange.signal.emit('abort');
+    });
+    // Origin-form only (RFC 9112 §3.2.1): this is a reverse proxy, not a forward proxy.
+    if (path.charCodeAt(0) !== 47 /* / */ || hasDotSegment(path)) {
+      sendProxyError(res, 400, { reason: 'the request target must be an origin-form path without . or .. segments' }, true);
+      finish(exchange, 400, 'proxy', undefined);
+      return;
+    }
+    exchange.hasBody = requestHasBody(req);
+    exchange.replayable = !exchange.hasBody && IDEMPOTENT.has(method);
+    exchange.route = state.table.match(exchange.facts);
+    run(exchange).catch((error: unknown) => {
+      logger.error('proxy request failed', { error, path });
+      sendProxyError(res, 502, { route: exchange.route?.id, reason: 'internal proxy error' }, true);
+      finish(exchange, 502, 'proxy', undefined);
+    });
+  };
+}

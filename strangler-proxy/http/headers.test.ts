@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { clientResponseHeaders, forwardedNode, isValidTraceparent, newTraceparent, upstreamRequestHeaders } from './headers.js';
+
+const toMap = (flat: string[]): Map<string, string[]> => {
+  const map = new Map<string, string[]>();
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = (flat[i] ?? '').toLowerCase();
+    map.set(name, [...(map.get(name) ?? []), flat[i + 1] ?? '']);
+  }
+  return map;
+};
+const context = { clientAddress: '203.0.113.7', proto: 'http', trustForwarded: false };
+
+describe('request headers sent upstream (RFC 9110 §7.6.1)', () => {
+  it('drops hop-by-hop fields, and those the Connection header names', () => {
+    const out = toMap(
+      upstreamRequestHeaders(
+        [
+          'Host',
+          'shop.example',
+          'Connection',
+          'keep-alive, X-Secret-Hop',
+          'Keep-Alive',
+          'timeout=5',
+          'TE',
+          'trailers',
+          'Transfer-Encoding',
+          'chunked',
+          'Upgrade',
+          'h2c',
+          'Proxy-Authorization',
+          'Basic x',
+          'Proxy-Connection',
+          'keep-alive',
+          'X-Secret-Hop',
+          'drop me',
+          'Trailer',
+          'x',
+          'Expect',
+          '100-continue',
+          'Accept',
+          'text/html',
+          'Cookie',
+          'a=1',
+        ],
+        context,
+      ),
+    );
+    for (const gone of [
+      'connection',
+      'keep-alive',
+      'te',
+      'transfer-encoding',
+      'upgrade',
+      'proxy-authorization',
+      'proxy-connection',
+      'x-secret-hop',
+      'trailer',
+      'expect',
+      'host',
+    ]) {
+      expect(out.has(gone), gone).toBe(false);
+    }
+    expect(out.get('accept')).toEqual(['text/html']);
+    expect(out.get('cookie')).toEqual(['a=1']);
+  });
+
+  it("sends the client's Host only with preserveHost", () => {
+    expect(toMap(upstreamRequestHeaders(['Host', 'shop.example'], { ...context, preserveHost: true })).get('host')).toEqual([
+      'shop.example',
+    ]);
+    expect(toMap(upstreamRequestHeaders(['Host', 'shop.example'], context)).has('host')).toBe(false);
+  });
+
+  it('keeps repeated end-to-end fields in order', () => {
+    const out = toMap(upstreamRequestHeaders(['X-A', '1', 'x-a', '2'], context));
+    expect(out.get('x-a')).toEqual(['1', '2']);
+  });
+
+  it('replaces X-Forwarded-* and Forwarded from an untrusted client (RFC 7239 §4)', () => {
+    const out = toMap(
+      upstreamRequestHeaders(
+        ['Host', 'shop.example', 'X-Forwarded-For', '6.6.6.6', 'Forwarded', 'for=6.6.6.6', 'X-Forwarded-Host', 'evil'],
+        context,
+      ),
+    );
+    expect(out.get('x-forwarded-for')).toEqual(['203.0.113.7']);
+    expect(out.get('x-forwarded-proto')).toEqual(['http']);
+    expect(out.get('x-forwarded-host')).toEqual(['shop.example']);
+    expect(out.get('forwarded')).toEqual(['for=203.0.113.7;proto=http;host=shop.example']);
+  });
+
+  it('appends to them behind a trusted proxy, and quotes IPv6 and ports (RFC 7239 §6)', () => {
+    const out = toMap(
+      upstreamRequestHeaders(['Host', 'shop.example:8080', 'X-Forwarded-For', '198.51.100.1', 'Forwarded', 'for=198.51.100.1'], {
+        clientAddress: '::1',
+        proto: 'https',
+        trustForwarded: true,
+      }),
+    );
+    expect(out.get('x-forwarded-for')).toEqual(['198.51.100.1, ::1']);
+    expect(out.get('forwarded')).toEqual(['for=198.51.100.1, for="[::1]";proto=https;host="shop.example:8080"']);
+    expect(forwardedNode('10.1.2.3')).toBe('10.1.2.3');
+  });
+
+  it('passes a valid traceparent and tracestate on, starts a trace otherwise (W3C Trace Context)', () => {
+    const valid = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const kept = toMap(upstreamRequestHeaders(['traceparent', valid, 'tracestate', 'vendor=1'], context));
+    expect(kept.get('traceparent')).toEqual([valid]);
+    expect(kept.get('tracestate')).toEqual(['vendor=1']);
+    const restarted = toMap(upstreamRequestHeaders(['traceparent', '00-zzzz-00f067aa0ba902b7-01', 'tracestate', 'vendor=1'], context));
+    const fresh = restarted.get('traceparent')?.[0];
+    expect(isValidTraceparent(fresh)).toBe(true);
+    expect(fresh).not.toContain('zzzz');
+    expect(restarted.has('tracestate')).toBe(false);
+    expect(isValidTraceparent(newTraceparent())).toBe(true);
+    expect(newTraceparent()).not.toBe(newTraceparent());
+    expect(isValidTraceparent('00-00000000000000000000000000000000-00f067aa0ba902b7-01')).toBe(false);
+  });
+});
+
+describe('response headers sent to the client', () => {
+  it('drops hop-by-hop fields and those named in Connection, keeps set-cookie lists', () => {
+    const out = clientResponseHeaders({
+      connection: 'keep-alive, x-hop',
+      'keep-alive': 'timeout=5',
+      'x-hop': 'secret',
+      'transfer-encoding': 'chunked',
+      'proxy-authenticate': 'Basic',
+      'content-type': 'application/json',
+      'set-cookie': ['a=1', 'b=2'],
+    });
+    expect(out).toEqual({ 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] });
+  });
+});

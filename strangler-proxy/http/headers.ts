@@ -1,0 +1,179 @@
+/**
+ * Header rules for a reverse proxy.
+ * - Hop-by-hop fields are removed in both directions: RFC 9110 §7.6.1 (Connection) says a
+ *   proxy removes the Connection field, every field it names, and the other connection
+ *   fields (Proxy-Connection, Keep-Alive, TE, Transfer-Encoding, Upgrade); RFC 9112 §7.1
+ *   leaves framing to each hop, so Transfer-Encoding is never forwarded. Proxy-Authorization
+ *   and Proxy-Authenticate are meant for this hop (RFC 9110 §11.7) and Trailer describes
+ *   this hop's framing, so they go too. Expect is answered here (node:http sends
+ *   100 Continue) rather than forwarded.
+ * - X-Forwarded-For/-Proto/-Host (de facto) and Forwarded (RFC 7239 §4, §6) say who the
+ *   client was. From untrusted clients they are replaced, never appended to.
+ * - traceparent (W3C Trace Context §3.2) is passed on when valid; otherwise a new trace is
+ *   started and tracestate dropped (§3.3: a vendor must not forward tracestate without a
+ *   valid traceparent).
+ */
+import { randomFillSync } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
+
+const ALWAYS_HOP_BY_HOP = new Set([
+  'connection',
+  'proxy-connection',
+  'keep-alive',
+  'te',
+  'transfer-encoding',
+  'upgrade',
+  'trailer',
+  'proxy-authorization',
+  'proxy-authenticate',
+]);
+
+/** Request-only fields this proxy rewrites or answers itself. */
+const REQUEST_REPLACED = new Set([
+  'host',
+  'expect',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'forwarded',
+  'traceparent',
+  'tracestate',
+]);
+
+/** The field names a Connection header lists (lower case), e.g. `close, x-foo` → {close, x-foo}. */
+export function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
+  if (value === undefined) return undefined;
+  const tokens = new Set<string>();
+  for (const part of Array.isArray(value) ? value : [value]) {
+    for (const token of part.split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name !== '') tokens.add(name);
+    }
+  }
+  return tokens;
+}
+
+export function isHopByHop(name: string, named: Set<string> | undefined): boolean {
+  return ALWAYS_HOP_BY_HOP.has(name) || (named !== undefined && named.has(name));
+}
+
+export interface ForwardContext {
+  clientAddress: string;
+  /** `http` or `https`: the scheme the client used to reach the proxy. */
+  proto: string;
+  /** Keep the client's X-Forwarded-* / Forwarded and append to them. */
+  trustForwarded: boolean;
+  /** Send the client's Host on (otherwise undici sets the instance's). */
+  preserveHost?: boolean;
+  /** Keep `Connection: upgrade` and `Upgrade` (WebSocket handshakes). */
+  upgrade?: boolean;
+}
+
+/** RFC 7239 §6: an IPv6 node is `"[v6]"`; anything but a plain token is a quoted-string. */
+export function forwardedNode(address: string): string {
+  if (address.includes(':')) return `"[${address}]"`;
+  return address;
+}
+
+const FORWARDED_VALUE_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const forwardedValue = (value: string): string =>
+  FORWARDED_VALUE_TOKEN.test(value) ? value : `"${value.replace(/["\\]/g, (c) => '\\' + c)}"`;
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_PARENT = '0'.repeat(16);
+
+export function isValidTraceparent(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const match = TRACEPARENT.exec(value);
+  return match !== null && match[1] !== ZERO_TRACE && match[2] !== ZERO_PARENT;
+}
+
+/** Random bytes drawn in batches: one syscall serves ~170 new traces. */
+const entropy = Buffer.alloc(4096);
+let entropyAt = entropy.length;
+
+/** A new traceparent: version 00, random trace-id and parent-id, not sampled. */
+export function newTraceparent(): string {
+  if (entropyAt + 24 > entropy.length) {
+    randomFillSync(entropy);
+    entropyAt = 0;
+  }
+  const hex = entropy.toString('hex', entropyAt, entropyAt + 24);
+  entropyAt += 24;
+  return `00-${hex.slice(0, 32)}-${hex.slice(32, 48)}-00`;
+}
+
+/**
+ * The header list to send upstream, built from the client's raw headers (flat
+ * [name, value, …] as node:http gives them), as a flat list for undici.
+ */
+export function upstreamRequestHeaders(rawHeaders: readonly string[], context: ForwardContext): string[] {
+  let named: Set<string> | undefined;
+  let host: string | undefined;
+  let traceparent: string | undefined;
+  let tracestate: string | undefined;
+  let xff: string | undefined;
+  let xfProto: string | undefined;
+  let xfHost: string | undefined;
+  let forwarded: string | undefined;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = (rawHeaders[index] ?? '').toLowerCase();
+    const value = rawHeaders[index + 1] ?? '';
+    if (name === 'connection') named = mergeTokens(named, value);
+    else if (name === 'host') host = value;
+    else if (name === 'traceparent') traceparent = traceparent === undefined ? value : 'invalid';
+    else if (name === 'tracestate') tracestate = tracestate === undefined ? value : `${tracestate},${value}`;
+    else if (name === 'x-forwarded-for') xff = xff === undefined ? value : `${xff}, ${value}`;
+    else if (name === 'x-forwarded-proto') xfProto ??= value;
+    else if (name === 'x-forwarded-host') xfHost ??= value;
+    else if (name === 'forwarded') forwarded = forwarded === undefined ? value : `${forwarded}, ${value}`;
+  }
+  const out: string[] = [];
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const rawName = rawHeaders[index] ?? '';
+    const name = rawName.toLowerCase();
+    if (REQUEST_REPLACED.has(name)) continue;
+    if (isHopByHop(name, named)) {
+      if (!(context.upgrade && (name === 'upgrade' || name === 'connection'))) continue;
+    }
+    out.push(rawName, rawHeaders[index + 1] ?? '');
+  }
+  if (context.upgrade) {
+    if (!out.some((value, index) => index % 2 === 0 && value.toLowerCase() === 'connection')) out.push('connection', 'upgrade');
+  }
+  if (context.preserveHost && host !== undefined) out.push('host', host);
+  const trust = context.trustForwarded;
+  out.push('x-forwarded-for', trust && xff !== undefined ? `${xff}, ${context.clientAddress}` : context.clientAddress);
+  out.push('x-forwarded-proto', trust && xfProto !== undefined ? xfProto : context.proto);
+  const originalHost = trust && xfHost !== undefined ? xfHost : host;
+  if (originalHost !== undefined) out.push('x-forwarded-host', originalHost);
+  let element = `for=${forwardedNode(context.clientAddress)};proto=${context.proto}`;
+  if (host !== undefined) element += `;host=${forwardedValue(host)}`;
+  out.push('forwarded', trust && forwarded !== undefined ? `${forwarded}, ${element}` : element);
+  if (isValidTraceparent(traceparent) && traceparent !== undefined) {
+    out.push('traceparent', traceparent);
+    if (tracestate !== undefined) out.push('tracestate', tracestate);
+  } else {
+    out.push('traceparent', newTraceparent());
+  }
+  return out;
+}
+
+function mergeTokens(into: Set<string> | undefined, value: string): Set<string> {
+  const tokens = connectionTokens(value) ?? new Set<string>();
+  if (into) for (const token of into) tokens.add(token);
+  return tokens;
+}
+
+/** The upstream's response headers minus hop-by-hop fields, ready for `res.writeHead`. */
+export function clientResponseHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): OutgoingHttpHeaders {
+  const named = connectionTokens(headers.connection);
+  const out: OutgoingHttpHeaders = {};
+  for (const name in headers) {
+    if (isHopByHop(name, named)) continue;
+    const value = headers[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}

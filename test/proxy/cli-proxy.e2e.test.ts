@@ -1,0 +1,206 @@
+/**
+ * `strangler proxy` as a user runs it: the real CLI in a child process, one worker and
+ * --workers 2 (node:cluster), hot reload from the file, the admin API behind its token,
+ * and a graceful stop on SIGTERM that lets a request in flight finish.
+ */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript, startService, type ServiceProcess } from '../helpers/processes.js';
+import { ROOT, get, sleep, startUpstream, tempDir } from './helpers.js';
+
+let monolith: ServiceProcess;
+let catalog: ServiceProcess;
+const dir = tempDir();
+
+beforeAll(async () => {
+  [monolith, catalog] = await Promise.all([startUpstream('monolith'), startUpstream('catalog')]);
+});
+
+afterAll(async () => {
+  await Promise.all([monolith?.stop(), catalog?.stop()]);
+});
+
+function writeConfig(name: string, weight: number, extra: Record<string, unknown> = {}): string {
+  const file = join(dir, name);
+  writeFileSync(
+    file,
+    [
+      'listen: { host: 127.0.0.1, port: 0 }',
+      `monolith: { instances: ["${monolith.baseUrl}"] }`,
+      `services: { catalog: { instances: ["${catalog.baseUrl}"] } }`,
+      'routes:',
+      `  - { id: catalog, match: { path: /api/catalog/** }, service: catalog, weight: ${weight} }`,
+      'accessLog: false',
+      ...Object.entries(extra).map(([key, value]) => `${key}: ${JSON.stringify(value)}`),
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+const exited = (service: ServiceProcess): Promise<number | null> =>
+  new Promise((resolve) => {
+    if (service.child.exitCode !== null) return resolve(service.child.exitCode);
+    service.child.once('exit', (code) => resolve(code));
+  });
+
+async function sides(url: string, count: number): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const answer = await get(url);
+    expect(answer.status).toBe(200);
+    seen.add(answer.upstream);
+  }
+  return seen;
+}
+
+/** Pids of the cluster's workers (children of the primary running cli/main.ts), from /proc. */
+function childrenOf(pid: number | undefined): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      // Only the workers (tsx's esbuild helper is a child too).
+      if (parent === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('cli/main.ts')) children.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return children;
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await sleep(50);
+  }
+}
+
+describe('strangler proxy (CLI)', () => {
+  it('refuses to start without --config, or with a config naming a bad key', async () => {
+    await expect(runScript({ cwd: ROOT, entry: 'cli/main.ts', args: ['proxy'] })).rejects.toThrow(/needs --config <file>/);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'monolith: { instances: ["http://127.0.0.1:1"] }\nroutes: [{ id: x, match: { path: /x }, service: nope }]\n');
+    await expect(runScript({ cwd: ROOT, entry: 'cli/main.ts', args: ['proxy', '--config', bad] })).rejects.toThrow(
+      /exited with 2[\s\S]*routes\[0\]\.service: unknown service "nope"/,
+    );
+  });
+
+  it('checks a config with --check and exits', async () => {
+    const output = await runScript({
+      cwd: ROOT,
+      entry: 'cli/main.ts',
+      args: ['proxy', '--config', writeConfig('check.yaml', 25), '--check'],
+    });
+    expect(output).toMatch(
+      /check\.yaml is valid: 1 route\(s\) \(1 diverting traffic\), 1 service\(s\), monolith http:\/\/127\.0\.0\.1:\d+/,
+    );
+  });
+
+  it('serves, reloads when the file changes, serves the admin API behind its token, and drains on SIGTERM', async () => {
+    const token = 'cli-test-token-0123456789';
+    const file = writeConfig('one.yaml', 0, { admin: { listen: { host: '127.0.0.1', port: 0 }, tokenEnv: 'TEST_ADMIN_TOKEN' } });
+    const proxy = await startService({
+      cwd: ROOT,
+      entry: 'cli/main.ts',
+      args: ['proxy', '--config', file],
+      env: { TEST_ADMIN_TOKEN: token },
+    });
+    try {
+      expect(proxy.output()).toContain(`strangler proxy: listening on ${proxy.baseUrl}`);
+      expect(await sides(`${proxy.baseUrl}/api/catalog/x`, 10)).toEqual(new Set(['monolith']));
+      writeConfig('one.yaml', 100, { admin: { listen: { host: '127.0.0.1', port: 0 }, tokenEnv: 'TEST_ADMIN_TOKEN' } });
+      await waitFor(async () => (await get(`${proxy.baseUrl}/api/catalog/x`)).upstream === 'catalog');
+      expect(await sides(`${proxy.baseUrl}/api/catalog/x`, 10)).toEqual(new Set(['catalog']));
+
+      const admin = /admin API and \/metrics on (http:\/\/[^\s]+)/.exec(proxy.output())?.[1];
+      expect(admin).toBeDefined();
+      expect((await fetch(`${admin}/api/routes`)).status).toBe(401);
+      const routes = await fetch(`${admin}/api/routes`, { headers: { authorization: `Bearer ${token}` } });
+      expect(routes.status).toBe(200);
+      expect(JSON.stringify(await routes.json())).toContain('"weight":100');
+      const metrics = await (await fetch(`${admin}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+      expect(metrics).toMatch(/strangler_proxy_requests_total\{[^}]*route="catalog"/);
+
+      const slow = get(`${proxy.baseUrl}/slow?ms=800`);
+      await sleep(200);
+      const exit = exited(proxy);
+      proxy.child.kill('SIGTERM');
+      expect(await slow).toMatchObject({ status: 200, upstream: 'monolith' });
+      expect(await exit).toBe(0);
+      expect(proxy.output()).toContain('stopping (draining in-flight requests)');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('runs --workers 2 on one port; every worker picks up a file change and an admin change', async () => {
+    const token = 'cluster-test-token-0123456789';
+    const admin = { admin: { listen: { host: '127.0.0.1', port: 0 }, tokenEnv: 'TEST_ADMIN_TOKEN' } };
+    const file = writeConfig('two.yaml', 0, admin);
+    const proxy = await startService({
+      cwd: ROOT,
+      entry: 'cli/main.ts',
+      args: ['proxy', '--config', file, '--workers', '2'],
+      env: { TEST_ADMIN_TOKEN: token },
+    });
+    try {
+      expect(proxy.output()).toContain(`2 workers listening on ${proxy.baseUrl}`);
+      expect(await sides(`${proxy.baseUrl}/api/catalog/x`, 20)).toEqual(new Set(['monolith']));
+      writeConfig('two.yaml', 100, admin);
+      await waitFor(
+        async () =>
+          (await sides(`${proxy.baseUrl}/api/catalog/x`, 20)).size === 1 &&
+          (await get(`${proxy.baseUrl}/api/catalog/x`)).upstream === 'catalog',
+      );
+      // Fresh connections land on either worker; all of them now divert.
+      const fresh = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          fetch(`${proxy.baseUrl}/api/catalog/x`, { headers: { connection: 'close' } }).then((r) => r.headers.get('x-upstream')),
+        ),
+      );
+      expect(new Set(fresh)).toEqual(new Set(['catalog']));
+
+      // Worker 1 serves the admin API; its change reaches worker 2 as well.
+      await waitFor(() => Promise.resolve(/admin API and \/metrics on http:\/\//.test(proxy.output())));
+      const adminUrl = /admin API and \/metrics on (http:\/\/[^\s]+)/.exec(proxy.output())?.[1] ?? '';
+      const patched = await fetch(`${adminUrl}/api/routes/catalog`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ weight: 0 }),
+      });
+      expect(patched.status).toBe(200);
+      await sleep(200);
+      const afterAdmin = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          fetch(`${proxy.baseUrl}/api/catalog/x`, { headers: { connection: 'close' } }).then((r) => r.headers.get('x-upstream')),
+        ),
+      );
+      expect(new Set(afterAdmin)).toEqual(new Set(['monolith']));
+
+      // A worker that dies is replaced, and the proxy keeps answering meanwhile.
+      const workers = childrenOf(proxy.child.pid);
+      expect(workers).toHaveLength(2);
+      process.kill(workers[0] ?? 0, 'SIGKILL');
+      await waitFor(async () => {
+        const now = childrenOf(proxy.child.pid);
+        return now.length === 2 && !now.includes(workers[0] ?? 0) && proxy.output().split('"msg":"proxy listening"').length === 4;
+      });
+      const after = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          fetch(`${proxy.baseUrl}/api/catalog/x`, { headers: { connection: 'close' } }).then((r) => r.status),
+        ),
+      );
+      expect(new Set(after)).toEqual(new Set([200]));
+      const exit = exited(proxy);
+      proxy.child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
