@@ -40,7 +40,7 @@ describe('sync config', () => {
   it('has defaults for everything but the connections, names and tables', () => {
     const config = parseSyncConfig(minimal);
     expect(config.schemaChange).toBe('stop');
-    expect(config.batching).toEqual({ maxTransactions: 500, maxRows: 50_000, maxWait: 20 });
+    expect(config.batching).toEqual({ maxTransactions: 500, maxRows: 50_000, maxWait: 5 });
     expect(config.metrics).toEqual({ enabled: true, listen: '127.0.0.1:9464' });
     expect(config.target.replicationRole).toBe(true);
     expect(config.tables[0]).toMatchObject({ columns: {}, constants: {}, computed: {}, casts: {} });

@@ -15,6 +15,7 @@ import type { TablePlan } from '../mapping/compile.js';
 import { toOperations, type PutOperation, type TargetOperation } from '../mapping/operations.js';
 import { copyable, copyRows } from './copy-load.js';
 import {
+  checkpointAndCommitSql,
   clearBookkeeping,
   ensureBookkeeping,
   readCheckpoint,
