@@ -97,7 +97,10 @@ export const proxyCommand: Command = {
       // In a cluster the primary watches the file and tells every worker.
       watch: !cluster.isWorker,
       logger,
-      observer: { onRequest: (event) => observers.forEach((observer) => observer.onRequest(event)) },
+      observer: {
+        onRequest: (event) => observers.forEach((observer) => observer.onRequest(event)),
+        onReload: (version) => observers.forEach((observer) => observer.onReload?.(version)),
+      },
       ...(workerPort === undefined ? {} : { port: workerPort }),
     });
     let control: ProxyControl = proxy.control;
