@@ -126,5 +126,8 @@ describe('readProjectConfigs', () => {
       ['TSCONFIG_INVALID', 'bad/tsconfig.json'],
       ['TSCONFIG_INVALID', 'lost/tsconfig.json'],
     ]);
+    expect(warnings[1]?.message).toBe(
+      "lost/tsconfig.json: File '@nowhere/tsconfig' not found; the settings that could be read are used (install the dependencies so the base config it extends can be read).",
+    );
   });
 });

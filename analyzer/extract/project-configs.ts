@@ -80,10 +80,13 @@ export function readProjectConfigs(
     const parsed = ts.parseJsonConfigFileContent(read.config, host, join(root, dir), undefined, absolute);
     const problem = parsed.errors.find((error) => !IGNORED_DIAGNOSTICS.has(error.code));
     if (problem) {
+      const reason = ts.flattenDiagnosticMessageText(problem.messageText, ' ').replace(/\.$/, '');
+      // 6053: "File '…' not found." — usually an `extends` of a package that is not installed.
+      const hint = problem.code === 6053 ? ' (install the dependencies so the base config it extends can be read)' : '';
       warnings.push({
         code: 'TSCONFIG_INVALID',
         path: file,
-        message: `${file}: ${ts.flattenDiagnosticMessageText(problem.messageText, ' ')}; the settings that could be read are used.`,
+        message: `${file}: ${reason}; the settings that could be read are used${hint}.`,
       });
     }
     const options = parsed.options;

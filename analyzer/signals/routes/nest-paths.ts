@@ -1,7 +1,7 @@
 /**
  * The URL paths of a NestJS route as Nest builds them: global prefix, then the URI version
- * segment, then controller and method paths; routes that match a `setGlobalPrefix` exclude
- * get no global prefix. Version: the method's `@Version`, else the controller's `version`,
+ * segment, then the `RouterModule` path of its module, then controller and method paths; routes that match a `setGlobalPrefix` exclude
+ * (matched without the version segment) get no global prefix. Version: the method's `@Version`, else the controller's `version`,
  * else `enableVersioning({ defaultVersion })`; `VERSION_NEUTRAL` adds no segment. Only
  * `VersioningType.URI` changes the path (header and media-type versioning do not).
  * See https://docs.nestjs.com/techniques/versioning and https://docs.nestjs.com/faq/global-prefix
@@ -27,6 +27,8 @@ export interface NestExclude {
 
 export interface NestPathInput {
   method: string;
+  /** The `RouterModule` path of the controller's module ('' when none). */
+  modulePath: string;
   controllerPath: string;
   path: string;
   /** `@Version` on the method, else `version` of the controller; undefined when neither. */
@@ -83,11 +85,13 @@ function versionSegments(input: NestPathInput, versioning: NestVersioning | unde
 
 /** Every path a Nest route answers on (one per declared version). */
 export function nestPaths(input: NestPathInput, options: NestPathOptions): string[] {
+  const unversioned = joinPaths(input.modulePath, input.controllerPath, input.path);
+  // Nest matches excludes against the path without its version segment.
+  const excluded = options.excludes.some(
+    (exclude) => (exclude.method === undefined || exclude.method === input.method) && exclude.pattern.test(unversioned),
+  );
   return versionSegments(input, options.versioning).map((version) => {
-    const local = joinPaths(version, input.controllerPath, input.path);
-    const excluded = options.excludes.some(
-      (exclude) => (exclude.method === undefined || exclude.method === input.method) && exclude.pattern.test(local),
-    );
+    const local = joinPaths(version, unversioned);
     return excluded ? local : joinPaths(options.globalPrefix, local);
   });
 }

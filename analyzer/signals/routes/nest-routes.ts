@@ -10,6 +10,7 @@ import { objectProperty, staticString, staticStrings } from '../ast/literals.js'
 import type { Warning } from '../../model.js';
 import type { NestVersion } from './nest-paths.js';
 import type { NestRouteFact } from './route-facts.js';
+import { nodeId } from './value-refs.js';
 
 const METHOD_DECORATORS: Record<string, string> = {
   Get: 'GET',
@@ -23,12 +24,12 @@ const METHOD_DECORATORS: Record<string, string> = {
   Search: 'SEARCH',
 };
 
-interface DecoratorCall {
+export interface DecoratorCall {
   name: string;
   args: readonly ts.Expression[];
 }
 
-function decoratorCalls(node: ts.Node): DecoratorCall[] {
+export function decoratorCalls(node: ts.Node): DecoratorCall[] {
   if (!ts.canHaveDecorators(node)) return [];
   const calls: DecoratorCall[] = [];
   for (const decorator of ts.getDecorators(node) ?? []) {
@@ -127,7 +128,15 @@ export function nestRoutesOf(node: ts.ClassLikeDeclaration, file: string, warnin
         });
         continue;
       }
-      facts.push({ file, method, controllerPaths, paths, versions: versions ?? controllerVersions, framework });
+      facts.push({
+        file,
+        method,
+        controllerPaths,
+        paths,
+        versions: versions ?? controllerVersions,
+        framework,
+        controller: nodeId(file, node),
+      });
     }
   }
   return facts;

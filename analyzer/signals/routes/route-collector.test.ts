@@ -1,32 +1,5 @@
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import type { HttpRoute } from '../../model.js';
-import { createRouteCollector } from './route-collector.js';
-
-/** Parses the files, runs the collector, and resolves relative imports (plus `aliases`) against the file set. */
-function collect(files: Record<string, string>, aliases: Record<string, string> = {}) {
-  const collector = createRouteCollector();
-  const paths = new Set(Object.keys(files));
-  for (const [path, text] of Object.entries(files)) {
-    collector.visit({ path, text, sourceFile: ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true) });
-  }
-  const resolveImport = (from: string, specifier: string): string | undefined => {
-    const alias = aliases[specifier];
-    if (alias !== undefined) return alias;
-    if (!specifier.startsWith('.')) return undefined;
-    const parts = from.split('/').slice(0, -1);
-    for (const piece of specifier.split('/')) {
-      if (piece === '..') parts.pop();
-      else if (piece !== '.') parts.push(piece);
-    }
-    const base = parts.join('/').replace(/\.js$/, '');
-    return [`${base}.ts`, `${base}.js`, `${base}/index.ts`, base].find((candidate) => paths.has(candidate));
-  };
-  collector.finish({ root: '/repo', modules: paths, resolveImport });
-  return { routes: collector.routes(), warnings: collector.warnings() };
-}
-
-const lines = (routes: HttpRoute[]): string[] => routes.map((route) => `${route.method} ${route.path} ${route.module}`).sort();
+import { collect, lines } from './__fixtures__/collect-routes.js';
 
 describe('express routes', () => {
   it('finds app and router routes with every method, route() chains, and the receiver kinds', () => {
@@ -306,7 +279,7 @@ describe('express routes', () => {
 });
 
 describe('koa-router', () => {
-  it('applies constructor prefixes, prefix(), nested use() and named routes', () => {
+  it('applies constructor prefixes, prefix(), nested use(), named routes, del() as DELETE and register()', () => {
     const { routes } = collect({
       'src/server.ts': `
         import Koa from 'koa';
@@ -324,14 +297,53 @@ describe('koa-router', () => {
         users.prefix('/users');
         users.get('/:id', show);
         users.del('/:id', remove);
+        users.register('/:id/avatar', ['get', 'put'], avatar);
       `,
     });
     expect(lines(routes)).toEqual([
-      'DEL /api/v2/users/:id src/users.ts',
+      'DELETE /api/v2/users/:id src/users.ts',
       'GET /api/status src/server.ts',
       'GET /api/v2/users/:id src/users.ts',
+      'GET /api/v2/users/:id/avatar src/users.ts',
+      'PUT /api/v2/users/:id/avatar src/users.ts',
     ]);
     expect(routes.every((route) => route.framework === 'koa')).toBe(true);
+  });
+});
+
+describe('routers that are never mounted', () => {
+  it('warns once per file about routes on a router no mount reaches, not about apps or mounted routers', () => {
+    const { routes, warnings } = collect({
+      'src/app.ts': `
+        import Koa from 'koa';
+        import Router from '@koa/router';
+        import api from './api';
+        const app = new Koa();
+        const root = new Router();
+        root.get('/health', ok);
+        root.use('/api', api.routes());
+        app.use(root.routes());
+      `,
+      'src/api.ts': "import Router from '@koa/router'; const api = new Router(); api.post('/orders', create); export default api;",
+      'src/plugins/github.ts': `
+        import Router from '@koa/router';
+        const router = new Router();
+        router.get('github.callback', callback);
+        router.post('github.webhooks', hook);
+        router.get(\`\${config.id}.start\`, start);
+        PluginManager.add({ type: Hook.API, value: router });
+      `,
+    });
+    expect(lines(routes)).toEqual([
+      'GET /github.callback src/plugins/github.ts',
+      'GET /health src/app.ts',
+      'POST /api/orders src/api.ts',
+      'POST /github.webhooks src/plugins/github.ts',
+    ]);
+    expect(warnings.map((warning) => `${warning.code} ${warning.message}`)).toEqual([
+      'ROUTE_DYNAMIC_PATH src/plugins/github.ts: route path `${config.id}.start` is not a literal or a const in the same file; route left out.',
+      'ROUTE_UNMOUNTED_ROUTER src/plugins/github.ts: 2 route(s) sit on a router that is never mounted where the analyzer can follow it (a plugin registry, a computed use()); they are listed without the mount prefix.',
+    ]);
   });
 });
 
@@ -400,122 +412,39 @@ describe('fastify', () => {
   });
 });
 
-describe('NestJS', () => {
-  it('joins the global prefix, controller paths and method paths', () => {
-    const { routes } = collect({
-      'src/main.ts': `
-        import { NestFactory } from '@nestjs/core';
-        async function bootstrap() {
-          const app = await NestFactory.create(AppModule);
-          app.setGlobalPrefix('api');
-          await app.listen(3000);
-        }
-      `,
-      'src/orders/orders.controller.ts': `
-        import { Controller, Get, Post, Delete, All, Param } from '@nestjs/common';
-        @Controller('orders')
-        export class OrdersController {
-          @Get() list() {}
-          @Get(':id') show(@Param('id') id: string) {}
-          @Post() create() {}
-          @Delete(['/:id', '/:id/remove']) remove() {}
-          @All('*') fallback() {}
-          helper() {}
-        }
-      `,
-      'src/users/users.controller.ts': `
-        import { Controller, Put } from '@nestjs/common';
-        @Controller({ path: 'users', version: '1' })
-        export class UsersController {
-          @Put('me') update() {}
-        }
-        @Controller()
-        export class RootController {
-          @Put() root() {}
-        }
-      `,
-    });
-    expect(lines(routes)).toEqual([
-      'ALL /api/orders/* src/orders/orders.controller.ts',
-      'DELETE /api/orders/:id src/orders/orders.controller.ts',
-      'DELETE /api/orders/:id/remove src/orders/orders.controller.ts',
-      'GET /api/orders src/orders/orders.controller.ts',
-      'GET /api/orders/:id src/orders/orders.controller.ts',
-      'POST /api/orders src/orders/orders.controller.ts',
-      'PUT /api src/users/users.controller.ts',
-      'PUT /api/users/me src/users/users.controller.ts',
-    ]);
-    expect(routes.every((route) => route.framework === 'nestjs')).toBe(true);
-  });
-
-  it('puts the URI version after the global prefix and leaves excluded routes unprefixed', () => {
+describe('@fastify/autoload', () => {
+  it('registers every file under the folder with its folder names as prefix', () => {
     const { routes, warnings } = collect({
-      'src/main.ts': `
-        import { RequestMethod, VersioningType } from '@nestjs/common';
-        import { NestFactory } from '@nestjs/core';
-        const app = await NestFactory.create(AppModule);
-        app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
-        app.setGlobalPrefix('api', {
-          exclude: ['sitemap.xml', { path: 'health', method: RequestMethod.GET }, \`\${dynamic}{/*rest}\`, ...more, 'docs{/*rest}'],
-        });
+      'src/app.ts': `
+        import Fastify from 'fastify';
+        import AutoLoad from '@fastify/autoload';
+        import { join } from 'node:path';
+        const app = Fastify();
+        app.register(AutoLoad, { dir: join(__dirname, 'routes'), options: { prefix: '/api' }, routeParams: true });
+        app.register(require('@fastify/autoload'), { dir: \`\${__dirname}/public\`, dirNameRoutePrefix: false });
+        app.register(AutoLoad, { dir: config.routesDir });
       `,
-      'src/controllers.ts': `
-        import { Controller, Get, Post, Version, VERSION_NEUTRAL } from '@nestjs/common';
-        @Controller('orders')
-        export class OrdersController {
-          @Get() list() {}
-          @Get(':id') @Version('2') show() {}
-          @Post() @Version(['1', '2']) create() {}
-        }
-        @Controller({ path: 'auth', version: VERSION_NEUTRAL })
-        export class AuthController {
-          @Get('callback') callback() {}
-          @Get('me') @Version('3') me() {}
-        }
-        @Controller()
-        export class SiteController {
-          @Get('sitemap.xml') @Version(VERSION_NEUTRAL) sitemap() {}
-          @Get('health') @Version(VERSION_NEUTRAL) health() {}
-          @Post('health') @Version(VERSION_NEUTRAL) probe() {}
-          @Get('docs/api') @Version(VERSION_NEUTRAL) docs() {}
-          @Get('x') @Version(someVersion) dynamicVersion() {}
-        }
+      'src/routes/root.ts': "export default async function (fastify) { fastify.get('/health', ok); }",
+      'src/routes/users/index.ts': `
+        import type { FastifyPluginAsync } from 'fastify';
+        const users: FastifyPluginAsync = async (app) => {
+          app.get('/', list);
+          app.post('/', create);
+        };
+        export default users;
       `,
+      'src/routes/users/_id/index.ts': "export default async function (f) { f.get('/', show); }",
+      'src/routes/users/schema.ts': "export const userSchema = { type: 'object' };",
+      'src/public/assets/files.ts': "export default async function (fastify) { fastify.get('/files/:name', file); }",
     });
     expect(lines(routes)).toEqual([
-      'GET /api/auth/callback src/controllers.ts',
-      'GET /api/v1/orders src/controllers.ts',
-      'GET /api/v1/x src/controllers.ts',
-      'GET /api/v2/orders/:id src/controllers.ts',
-      'GET /api/v3/auth/me src/controllers.ts',
-      'GET /docs/api src/controllers.ts',
-      'GET /health src/controllers.ts',
-      'GET /sitemap.xml src/controllers.ts',
-      'POST /api/health src/controllers.ts',
-      'POST /api/v1/orders src/controllers.ts',
-      'POST /api/v2/orders src/controllers.ts',
+      'GET /api/health src/routes/root.ts',
+      'GET /api/users src/routes/users/index.ts',
+      'GET /api/users/:id src/routes/users/_id/index.ts',
+      'GET /files/:name src/public/assets/files.ts',
+      'POST /api/users src/routes/users/index.ts',
     ]);
-    expect(warnings.map((warning) => warning.code)).toEqual(['ROUTE_DYNAMIC_VERSION']);
-  });
-
-  it('adds no version segment without URI versioning, and a custom prefix with it', () => {
-    const controller = `
-      import { Controller, Get } from '@nestjs/common';
-      @Controller({ path: 'items', version: '1' })
-      export class ItemsController { @Get() list() {} }
-      @Controller('plain')
-      export class PlainController { @Get() list() {} }
-    `;
-    const header = collect({
-      'src/main.ts': "app.enableVersioning({ type: VersioningType.HEADER, header: 'X-Version' });",
-      'src/items.controller.ts': controller,
-    });
-    expect(lines(header.routes)).toEqual(['GET /items src/items.controller.ts', 'GET /plain src/items.controller.ts']);
-    const custom = collect({
-      'src/main.ts': "app.enableVersioning({ type: VersioningType.URI, prefix: 'version-' });",
-      'src/items.controller.ts': controller,
-    });
-    expect(lines(custom.routes)).toEqual(['GET /plain src/items.controller.ts', 'GET /version-1/items src/items.controller.ts']);
+    expect(warnings.map((warning) => `${warning.code} ${warning.path ?? ''}`)).toEqual(['ROUTE_DYNAMIC_PATH src/app.ts']);
   });
 });
 

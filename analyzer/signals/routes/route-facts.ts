@@ -3,6 +3,7 @@
  * been seen and imports can be resolved. Locals are named by `file#position`.
  */
 import type { HttpRoute, Warning } from '../../model.js';
+import type { AutoloadFact } from './fastify-autoload.js';
 import type { NestExclude, NestVersion, NestVersioning } from './nest-paths.js';
 
 export type Framework = HttpRoute['framework'];
@@ -20,7 +21,7 @@ export type ValueRef =
 
 /** What a local declaration holds, as far as routing is concerned. */
 export type LocalValue =
-  | { kind: 'router'; framework: Framework; prefix: string; file: string }
+  | { kind: 'router'; framework: Framework; prefix: string; file: string; mountable?: boolean }
   | { kind: 'function'; params: string[]; returns: ValueRef[]; file: string }
   | { kind: 'class'; members: ReadonlyMap<string, string>; file: string }
   /** `fallback`: the framework of a type annotation, used when `ref` leads to no router. */
@@ -69,6 +70,20 @@ export interface NestRouteFact {
   /** `@Version` of the method, else `version` of the controller. */
   versions: NestVersion[] | undefined;
   framework: Framework;
+  /** Local id of the controller class (to find the module that declares it). */
+  controller: string;
+}
+
+/** `@Module({ controllers: [A, B] })` on the class with this local id. */
+export interface NestModuleFact {
+  module: string;
+  controllers: ValueRef[];
+}
+
+/** One entry of `RouterModule.register([{ path, module, children }])`, with the parents' paths joined. */
+export interface NestModulePathFact {
+  module: ValueRef;
+  path: string;
 }
 
 export interface FileExports {
@@ -89,6 +104,12 @@ export interface RouteFacts {
   globalExcludes: NestExclude[];
   /** `enableVersioning({ type: VersioningType.URI, … })` calls. */
   nestVersioning: NestVersioning[];
+  nestModules: NestModuleFact[];
+  nestModulePaths: NestModulePathFact[];
+  /** `@fastify/autoload` registrations, expanded to mounts once the files are known. */
+  autoloads: AutoloadFact[];
+  /** `GraphQLModule.forRoot(…)` endpoints. */
+  graphql: Array<{ file: string; path: string; globalPrefix: boolean }>;
   /** The web framework a file imports, used for parameters whose framework is unknown. */
   fileFrameworks: Map<string, Framework>;
   warnings: Warning[];
@@ -106,6 +127,10 @@ export function emptyRouteFacts(): RouteFacts {
     globalPrefixes: [],
     globalExcludes: [],
     nestVersioning: [],
+    nestModules: [],
+    nestModulePaths: [],
+    graphql: [],
+    autoloads: [],
     fileFrameworks: new Map(),
     warnings: [],
   };

@@ -6,6 +6,7 @@
 import type { HttpRoute, Warning } from '../../model.js';
 import type { CollectorContext } from '../collector.js';
 import { ROUTERISH_PARAM, type Framework, type PathSpec, type RouteFacts } from './route-facts.js';
+import { autoloadMounts } from './fastify-autoload.js';
 import { nestPaths, type NestPathOptions } from './nest-paths.js';
 import { joinPaths, joinRegex } from './route-paths.js';
 import { ValueResolver, type Resolved } from './value-resolver.js';
@@ -15,6 +16,8 @@ interface RouterNode {
   prefix: string;
   file: string;
   parents: Array<{ parent: string; prefix: PathSpec }>;
+  /** Made to be mounted (`express.Router()`, koa-router) rather than to listen. */
+  mountable: boolean;
 }
 
 const MAX_PREFIXES = 64;
@@ -31,18 +34,20 @@ export function buildRoutes(facts: RouteFacts, context: CollectorContext): { rou
     if (existing) return existing;
     const value = facts.values.get(resolved.id);
     let node: RouterNode | undefined;
-    if (value?.kind === 'router') node = { framework: value.framework, prefix: value.prefix, file: value.file, parents: [] };
+    if (value?.kind === 'router')
+      node = { framework: value.framework, prefix: value.prefix, file: value.file, parents: [], mountable: value.mountable === true };
     else if (resolved.kind === 'router' && value?.kind === 'alias')
-      node = { framework: value.fallback ?? 'unknown', prefix: '', file: '', parents: [] };
+      node = { framework: value.fallback ?? 'unknown', prefix: '', file: '', parents: [], mountable: false };
     else if (resolved.kind === 'param' && value?.kind === 'param' && (promoteAs !== undefined || ROUTERISH_PARAM.test(value.name))) {
-      node = { framework: promoteAs ?? fileFramework(value.file), prefix: '', file: value.file, parents: [] };
+      node = { framework: promoteAs ?? fileFramework(value.file), prefix: '', file: value.file, parents: [], mountable: false };
     }
     if (node) nodes.set(resolved.id, node);
     return node;
   };
   const routerish = (item: Resolved): boolean => item.kind === 'router' || item.kind === 'param';
 
-  for (const mount of facts.mounts) {
+  const mounts = [...facts.mounts, ...facts.autoloads.flatMap((fact) => autoloadMounts(fact, context.modules))];
+  for (const mount of mounts) {
     const parents = resolver.resolve(mount.parent).filter(routerish);
     if (parents.length === 0) continue;
     const children: Array<{ item: Resolved; framework?: Framework }> = [];
@@ -114,6 +119,7 @@ export function buildRoutes(facts: RouteFacts, context: CollectorContext): { rou
     return fileFramework(node.file);
   };
   const warned = new Set<string>();
+  const unmounted = new Map<string, number>();
   for (const fact of facts.routes) {
     const targets = resolver.resolve(fact.receiver).filter((item) => routerish(item) && nodeOf(item) !== undefined);
     if (targets.length === 0) continue;
@@ -128,6 +134,9 @@ export function buildRoutes(facts: RouteFacts, context: CollectorContext): { rou
         });
       }
       continue;
+    }
+    if (targets.some((target) => nodes.get(target.id)?.mountable === true && nodes.get(target.id)?.parents.length === 0)) {
+      unmounted.set(fact.file, (unmounted.get(fact.file) ?? 0) + 1);
     }
     for (const target of targets) {
       const framework = frameworkOf(target.id);
@@ -151,6 +160,14 @@ export function buildRoutes(facts: RouteFacts, context: CollectorContext): { rou
     }
   }
 
+  for (const [file, count] of unmounted) {
+    warnings.push({
+      code: 'ROUTE_UNMOUNTED_ROUTER',
+      path: file,
+      message: `${file}: ${count} route(s) sit on a router that is never mounted where the analyzer can follow it (a plugin registry, a computed use()); they are listed without the mount prefix.`,
+    });
+  }
+
   const globals = [...new Set(facts.globalPrefixes)];
   if (globals.length > 1) {
     warnings.push({
@@ -164,19 +181,48 @@ export function buildRoutes(facts: RouteFacts, context: CollectorContext): { rou
     versioning: facts.nestVersioning[0],
   };
   const plainOptions: NestPathOptions = { globalPrefix: '', excludes: [], versioning: undefined };
+  const modulePaths = controllerModulePaths(facts, resolver);
   for (const fact of facts.nest) {
     const options = fact.framework === 'nestjs' ? nestOptions : plainOptions;
-    for (const controllerPath of fact.controllerPaths) {
+    const prefixes = (fact.framework === 'nestjs' ? modulePaths.get(fact.controller) : undefined) ?? [''];
+    for (const [modulePath, controllerPath] of prefixes.flatMap((prefix) => fact.controllerPaths.map((path) => [prefix, path] as const))) {
       for (const path of fact.paths) {
-        for (const full of nestPaths({ method: fact.method, controllerPath, path, versions: fact.versions }, options)) {
+        for (const full of nestPaths({ method: fact.method, modulePath, controllerPath, path, versions: fact.versions }, options)) {
           add({ method: fact.method, path: full, module: fact.file, framework: fact.framework });
         }
       }
     }
   }
 
+  for (const endpoint of facts.graphql) {
+    const path = joinPaths(endpoint.globalPrefix ? nestOptions.globalPrefix : '', endpoint.path);
+    for (const method of ['GET', 'POST']) add({ method, path, module: endpoint.file, framework: 'nestjs' });
+  }
+
   const sorted = [...routes.values()].sort((a, b) => compare(a.path, b.path) || compare(a.method, b.method) || compare(a.module, b.module));
   return { routes: sorted, warnings };
+}
+
+/** Controller class id → the `RouterModule` paths of the modules that declare it. */
+function controllerModulePaths(facts: RouteFacts, resolver: ValueResolver): Map<string, string[]> {
+  const byModule = new Map<string, string[]>();
+  for (const entry of facts.nestModulePaths) {
+    for (const module of resolver.resolve(entry.module)) {
+      if (module.kind === 'class') byModule.set(module.id, [...(byModule.get(module.id) ?? []), entry.path]);
+    }
+  }
+  const byController = new Map<string, string[]>();
+  if (byModule.size === 0) return byController;
+  for (const module of facts.nestModules) {
+    const paths = byModule.get(module.module);
+    if (!paths) continue;
+    for (const controller of module.controllers) {
+      for (const resolved of resolver.resolve(controller)) {
+        if (resolved.kind === 'class') byController.set(resolved.id, [...new Set([...(byController.get(resolved.id) ?? []), ...paths])]);
+      }
+    }
+  }
+  return byController;
 }
 
 function compare(a: string, b: string): number {

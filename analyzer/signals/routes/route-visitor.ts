@@ -9,7 +9,9 @@ import ts from 'typescript';
 import { declarationOf, importOriginOf, skipOuter } from '../ast/declarations.js';
 import { objectProperty, staticString, staticStrings } from '../ast/literals.js';
 import { collectExports } from './module-exports.js';
+import { autoloadFact, isAutoloadPlugin } from './fastify-autoload.js';
 import { globalPrefixExcludes, uriVersioning } from './nest-app-calls.js';
+import { graphqlEndpoint, isRouterModuleRegister, nestModuleOf, routerModulePaths } from './nest-modules.js';
 import { nestRoutesOf } from './nest-routes.js';
 import { ROUTERISH_PARAM, type PathSpec, type RouteFacts, type ValueRef } from './route-facts.js';
 import { routerCreation, routerType } from './router-creation.js';
@@ -19,7 +21,7 @@ export const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'd
 
 /** A file can register or mount routes only if it mentions one of these. */
 export const ROUTE_HINT =
-  /\b(?:express|Router|fastify|Fastify|koa|Koa|Hono|hono|setGlobalPrefix|enableVersioning)\b|@(?:Json)?Controller\b|\.(?:get|post|put|patch|delete|del|options|head|all|route|on|use|register)\s*\(\s*['"`[{/]/;
+  /\b(?:express|Router|fastify|Fastify|koa|Koa|Hono|hono|setGlobalPrefix|enableVersioning|RouterModule|GraphQLModule)\b|@(?:Json)?Controller\b|@Module\b|\.(?:get|post|put|patch|delete|del|options|head|all|route|on|use|register)\s*\(\s*['"`[{/]/;
 
 interface Receiver {
   ref: ValueRef;
@@ -95,8 +97,11 @@ export class RouteFileVisitor {
     if (framework) this.facts.fileFrameworks.set(this.file, framework);
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node)) this.visitCall(node);
-      else if (ts.isClassDeclaration(node) || ts.isClassExpression(node))
+      else if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
         this.facts.nest.push(...nestRoutesOf(node, this.file, this.facts.warnings));
+        const module = nestModuleOf(node, this.file, this.refs);
+        if (module) this.facts.nestModules.push(module);
+      }
       ts.forEachChild(node, visit);
     };
     visit(sourceFile);
@@ -117,16 +122,28 @@ export class RouteFileVisitor {
     }
     const name = callee.name.text;
     const args = call.arguments;
-    if (HTTP_METHODS.has(name)) this.route(call, callee, [name.toUpperCase()]);
+    if (HTTP_METHODS.has(name)) this.route(call, callee, [name === 'del' ? 'DELETE' : name.toUpperCase()]);
     else if (name === 'on' && args.length >= 3) this.honoOn(callee, args);
     else if (name === 'route') this.routeMethod(callee, args);
     else if (name === 'use') this.use(callee, args);
+    else if (name === 'register' && args[0] && isRouterModuleRegister(callee))
+      this.facts.nestModulePaths.push(...routerModulePaths(args[0], this.refs));
+    else if (name === 'register' && args.length >= 3 && args[1] && staticStrings(args[1])) this.koaRegister(callee, args);
     else if (name === 'register' && args[0]) this.register(callee, args[0], args[1]);
     else if (name === 'prefix' && args.length === 1 && args[0]) this.prefix(callee, args[0]);
     else if (name === 'setGlobalPrefix' && args[0]) {
       const prefix = staticString(args[0]);
       if (prefix !== undefined) this.facts.globalPrefixes.push(prefix);
+      else
+        this.facts.warnings.push({
+          code: 'ROUTE_DYNAMIC_PREFIX',
+          path: this.file,
+          message: `${this.file}: the Nest global prefix ${args[0].getText()} is not a literal; controller routes are listed without it.`,
+        });
       this.facts.globalExcludes.push(...globalPrefixExcludes(args[1]));
+    } else if (name === 'forRoot' || name === 'forRootAsync') {
+      const endpoint = graphqlEndpoint(callee, args);
+      if (endpoint) this.facts.graphql.push({ file: this.file, ...endpoint });
     } else if (name === 'enableVersioning') {
       const versioning = uriVersioning(args[0]);
       if (versioning) this.facts.nestVersioning.push(versioning);
@@ -234,11 +251,37 @@ export class RouteFileVisitor {
   /** fastify.register(plugin, { prefix }). */
   private register(callee: ts.PropertyAccessExpression, plugin: ts.Expression, options: ts.Expression | undefined): void {
     const receiver = this.receiverOf(callee.expression);
+    if (receiver && isAutoloadPlugin(plugin)) {
+      const fact = autoloadFact(this.file, receiver.ref, options);
+      if (fact) this.facts.autoloads.push(fact);
+      else
+        this.facts.warnings.push({
+          code: 'ROUTE_DYNAMIC_PATH',
+          path: this.file,
+          message: `${this.file}: the folder of this @fastify/autoload registration is not a literal next to __dirname; the routes it loads are listed without their folder prefix.`,
+        });
+      return;
+    }
     const child = this.refs.refOf(plugin);
     if (!receiver || !child) return;
     const prefixNode = options ? objectProperty(options, 'prefix') : undefined;
     const prefix = prefixNode ? (staticString(prefixNode) ?? '') : '';
     this.facts.mounts.push({ file: this.file, parent: receiver.ref, prefixes: [{ value: prefix, regex: false }], child, kind: 'register' });
+  }
+
+  /** koa-router: router.register('/path', ['get', 'post'], handler). */
+  private koaRegister(callee: ts.PropertyAccessExpression, args: ts.NodeArray<ts.Expression>): void {
+    const [pathArg, methodArg] = args;
+    const methods = methodArg ? staticStrings(methodArg) : undefined;
+    const receiver = this.receiverOf(callee.expression);
+    if (!pathArg || !methods || !receiver) return;
+    this.facts.routes.push({
+      file: this.file,
+      receiver: receiver.ref,
+      methods: methods.map((method) => method.toUpperCase()),
+      paths: pathSpecs(pathArg),
+      pathText: pathArg.getText(),
+    });
   }
 
   /** koa-router: router.prefix('/v1'). */

@@ -13,6 +13,8 @@ import type { Framework } from './route-facts.js';
 export interface CreatedRouter {
   framework: Framework;
   prefix: string;
+  /** A router made to be mounted (`express.Router()`, `new KoaRouter()`), not an app that listens. */
+  mountable?: boolean;
 }
 
 /** Import forms that bind a package's callable main export. */
@@ -53,7 +55,7 @@ function fromCall(call: ts.CallExpression): CreatedRouter | undefined {
     if (callee.name.text === 'Router') {
       const owner = originOfName(callee.expression);
       if (owner && (owner.specifier === 'express' || (owner.specifier === undefined && owner.name === 'express'))) {
-        return { framework: 'express', prefix: '' };
+        return { framework: 'express', prefix: '', mountable: true };
       }
       return undefined;
     }
@@ -69,12 +71,14 @@ function fromCall(call: ts.CallExpression): CreatedRouter | undefined {
   if (origin.specifier !== undefined) {
     const framework = frameworkOfPackage(origin.specifier);
     const imported = origin.imported ?? '';
-    if (framework === 'express' && CALLABLE_EXPORTS.has(imported)) return { framework, prefix: '' };
-    if (framework === 'express' && imported === 'Router') return { framework, prefix: '' };
+    if (framework === 'express' && CALLABLE_EXPORTS.has(imported))
+      return { framework, prefix: '', mountable: origin.specifier !== 'express' };
+    if (framework === 'express' && imported === 'Router') return { framework, prefix: '', mountable: true };
     if (framework === 'fastify' && (CALLABLE_EXPORTS.has(imported) || imported === 'fastify')) return { framework, prefix: '' };
     return undefined;
   }
-  if (origin.name === 'express' || origin.name === 'Router') return { framework: 'express', prefix: '' };
+  if (origin.name === 'express' || origin.name === 'Router')
+    return { framework: 'express', prefix: '', mountable: origin.name === 'Router' };
   if (origin.name === 'fastify' || origin.name === 'Fastify') return { framework: 'fastify', prefix: '' };
   return undefined;
 }
@@ -88,10 +92,11 @@ function fromNew(expression: ts.NewExpression): CreatedRouter | undefined {
   if (resolved === 'koa') {
     const options = expression.arguments?.[0];
     const prefix = options ? objectProperty(options, 'prefix') : undefined;
-    return { framework: 'koa', prefix: prefix ? (staticString(prefix) ?? '') : '' };
+    const koaApp = origin.specifier === 'koa' || (origin.specifier === undefined && origin.name === 'Koa');
+    return { framework: 'koa', prefix: prefix ? (staticString(prefix) ?? '') : '', mountable: !koaApp };
   }
   if (resolved === 'hono') return { framework: 'hono', prefix: '' };
-  if (resolved === 'express' && origin.imported === 'Router') return { framework: 'express', prefix: '' };
+  if (resolved === 'express' && origin.imported === 'Router') return { framework: 'express', prefix: '', mountable: true };
   return undefined;
 }
 

@@ -7,7 +7,7 @@ import ts from 'typescript';
 import { declarationOf, importOriginOf, requiredSpecifier, skipOuter, type Declaration } from '../ast/declarations.js';
 import { staticString } from '../ast/literals.js';
 import type { LocalValue, MountFact, ValueRef } from './route-facts.js';
-import { frameworkOfPackage, routerCreation, routerType } from './router-creation.js';
+import { frameworkOfPackage, routerCreation, routerType, type CreatedRouter } from './router-creation.js';
 
 const MAX_DEPTH = 16;
 /** Methods that return their receiver, so `app.get(…).post(…)` chains stay on `app`. */
@@ -35,8 +35,7 @@ export class ValueRefs {
       return declaration ? this.refOfDeclaration(declaration) : undefined;
     }
     const created = routerCreation(expression);
-    if (created)
-      return this.local(expression, () => ({ kind: 'router', framework: created.framework, prefix: created.prefix, file: this.file }));
+    if (created) return this.local(expression, () => routerValue(created, this.file));
     if (ts.isArrowFunction(expression) || ts.isFunctionExpression(expression)) {
       return this.local(expression, () => this.functionValue(expression));
     }
@@ -135,7 +134,7 @@ export class ValueRefs {
     const typed = routerType(type);
     if (initializer) {
       const created = routerCreation(initializer);
-      if (created) return { kind: 'router', framework: created.framework, prefix: created.prefix, file: this.file };
+      if (created) return routerValue(created, this.file);
       const init = skipOuter(initializer);
       if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return this.functionValue(init);
       if (ts.isClassExpression(init)) return this.classValue(init);
@@ -232,6 +231,10 @@ function thisAssignment(statement: ts.Statement): { name: string; value: ts.Expr
   const left = expression.left;
   if (!ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
   return { name: left.name.text, value: expression.right, node: expression };
+}
+
+function routerValue(created: CreatedRouter, file: string): LocalValue {
+  return { kind: 'router', framework: created.framework, prefix: created.prefix, file, ...(created.mountable ? { mountable: true } : {}) };
 }
 
 /** The web framework a file imports, if any. */

@@ -63,11 +63,35 @@ function isKnexName(identifier: ts.Identifier): boolean {
   return false;
 }
 
+/** `Knex(config)` / `knex(config)` imported from 'knex' (or `require('knex')(config)`): the factory, not a query. */
+function isKnexFactory(node: ts.Expression): boolean {
+  const expression = skipOuter(node);
+  if (ts.isCallExpression(expression)) {
+    const first = expression.arguments[0];
+    return (
+      ts.isIdentifier(expression.expression) &&
+      expression.expression.text === 'require' &&
+      first !== undefined &&
+      ts.isStringLiteralLike(first) &&
+      first.text === 'knex'
+    );
+  }
+  if (!ts.isIdentifier(expression)) return false;
+  const declaration = declarationOf(expression.text, expression);
+  const origin = declaration ? importOriginOf(declaration) : undefined;
+  return origin?.specifier === 'knex';
+}
+
+/** A knex instance: a knex-like name, `this.db`, a decorated `fastify.knex`, or a choice `(trx ?? knex)`. */
 function isKnexRoot(node: ts.Expression): boolean {
   const expression = skipOuter(node);
   if (ts.isIdentifier(expression)) return isKnexName(expression);
-  if (ts.isPropertyAccessExpression(expression) && expression.expression.kind === ts.SyntaxKind.ThisKeyword)
-    return KNEX_NAME.test(expression.name.text);
+  if (ts.isPropertyAccessExpression(expression)) return KNEX_NAME.test(expression.name.text);
+  if (ts.isBinaryExpression(expression)) {
+    const operator = expression.operatorToken.kind;
+    const choice = operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.QuestionQuestionToken;
+    return choice && (isKnexRoot(expression.left) || isKnexRoot(expression.right));
+  }
   return false;
 }
 
@@ -104,12 +128,14 @@ export function knexAccesses(top: ts.CallExpression): KnexAccess[] {
       break;
     }
     const callee = skipOuter(expression.expression);
-    if (ts.isPropertyAccessExpression(callee)) {
+    // `this.db('orders')`, `fastify.knex('orders')`: a knex instance held by an object, called with the table.
+    const rootOnObject = ts.isPropertyAccessExpression(callee) && isKnexRoot(callee) && expression.arguments.length === 1;
+    if (ts.isPropertyAccessExpression(callee) && !rootOnObject) {
       links.unshift({ name: callee.name.text, args: expression.arguments });
       current = callee.expression;
       continue;
     }
-    if (!isKnexRoot(callee) || expression.arguments.length !== 1) return [];
+    if (!isKnexRoot(callee) || isKnexFactory(callee) || expression.arguments.length !== 1) return [];
     rootTable = tableArgument(expression.arguments[0]);
     if (rootTable === undefined) return [];
     break;

@@ -2,7 +2,7 @@
  * Writes through model instances (Sequelize, TypeORM active record): `user.save()`,
  * `doc.update({…})`, `row.destroy()` where the receiver is a local whose model can be read
  * from the syntax alone — a type annotation naming a class (`(user: User)`,
- * `let doc: Document | null`) or an initializer that creates or loads one
+ * `let doc: Document | null`, `{ user }: Props` with `interface Props { user: User }`) or an initializer that creates or loads one
  * (`await User.findByPk(id)`, `User.scope('x').findOne(…)`, `User.build({…})`, `new User()`). Which names are models is
  * decided in `finish`, against the declared models, like static calls.
  */
@@ -43,6 +43,36 @@ function typeClassName(type: ts.TypeNode | undefined): ts.Identifier | undefined
   return /^[A-Z]/.test(name.text) ? name : undefined;
 }
 
+/** The declared type of `name` in a type literal, or in an interface / type alias of this file (`{ user }: Props`). */
+function memberType(type: ts.TypeNode | undefined, name: string, file: ts.SourceFile): ts.TypeNode | undefined {
+  if (!type) return undefined;
+  let members: ts.NodeArray<ts.TypeElement> | undefined;
+  if (ts.isTypeLiteralNode(type)) members = type.members;
+  else if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && !type.typeArguments) {
+    const wanted = type.typeName.text;
+    for (const statement of file.statements) {
+      if (ts.isInterfaceDeclaration(statement) && statement.name.text === wanted) members = statement.members;
+      else if (ts.isTypeAliasDeclaration(statement) && statement.name.text === wanted && ts.isTypeLiteralNode(statement.type))
+        members = statement.type.members;
+      if (members) break;
+    }
+  }
+  const member = members?.find((item) => ts.isPropertySignature(item) && item.name.getText(file) === name);
+  return member && ts.isPropertySignature(member) ? member.type : undefined;
+}
+
+/** The class a local holds, from its annotation, its initializer, or the annotated object it is destructured from. */
+function localClassName(declaration: ts.Node): ts.Identifier | undefined {
+  if (ts.isVariableDeclaration(declaration) || ts.isParameter(declaration)) {
+    return typeClassName(declaration.type) ?? creatorClassName(declaration.initializer);
+  }
+  if (!ts.isBindingElement(declaration) || !ts.isObjectBindingPattern(declaration.parent)) return undefined;
+  const holder = declaration.parent.parent;
+  const property = declaration.propertyName ?? declaration.name;
+  if (!(ts.isParameter(holder) || ts.isVariableDeclaration(holder)) || !ts.isIdentifier(property)) return undefined;
+  return typeClassName(memberType(holder.type, property.text, declaration.getSourceFile()));
+}
+
 /** `Model.findOne(…)`, `Model.findByPk(…)`, `Model.create(…)`, `Model.build(…)`, `new Model(…)` (after `await`, `!`, `as`). */
 function creatorClassName(initializer: ts.Expression | undefined): ts.Identifier | undefined {
   if (!initializer) return undefined;
@@ -67,8 +97,7 @@ export function instanceModelUse(call: ts.CallExpression, file: string): ModelUs
   const receiver = skipOuter(callee.expression);
   if (!ts.isIdentifier(receiver) || !/^[a-z_$]/.test(receiver.text)) return undefined;
   const declaration = declarationOf(receiver.text, receiver);
-  if (!declaration || !(ts.isVariableDeclaration(declaration) || ts.isParameter(declaration))) return undefined;
-  const className = typeClassName(declaration.type) ?? creatorClassName(declaration.initializer);
+  const className = declaration ? localClassName(declaration) : undefined;
   if (!className) return undefined;
   const classDeclaration = declarationOf(className.text, className);
   const origin = classDeclaration ? importOriginOf(classDeclaration) : undefined;

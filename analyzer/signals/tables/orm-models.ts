@@ -5,7 +5,7 @@
  */
 import type { ImportOrigin } from '../ast/declarations.js';
 
-export type OrmVia = 'typeorm' | 'sequelize';
+export type OrmVia = 'typeorm' | 'sequelize' | 'drizzle';
 
 export interface ModelDeclaration {
   file: string;
@@ -61,6 +61,7 @@ const INSTANCE_READS = new Set(['reload']);
 /** Whether a method of an ORM reads or writes its table, or undefined when it does neither. */
 export function methodAccess(via: OrmVia, method: string, instance = false): 'read' | 'write' | undefined {
   if (instance) return INSTANCE_READS.has(method) ? 'read' : 'write';
+  if (via === 'drizzle') return method === 'find' ? 'read' : 'write';
   const [reads, writes] = via === 'typeorm' ? [TYPEORM_READS, TYPEORM_WRITES] : [SEQUELIZE_READS, SEQUELIZE_WRITES];
   if (writes.has(method)) return 'write';
   if (reads.has(method)) return 'read';

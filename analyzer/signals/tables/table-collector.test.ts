@@ -124,6 +124,43 @@ describe('knex', () => {
   });
 });
 
+describe('knex instances', () => {
+  it('reads chains on a knex held by a class or a decorated fastify instance, or chosen at run time, and never takes the factory call for a table', () => {
+    const { tables } = collect({
+      'src/db.ts': `
+        import Knex from 'knex';
+        export const knex = Knex({ client: 'pg' });
+        export const other = require('knex')({ client: 'pg' });
+      `,
+      'src/payments.repository.ts': `
+        import type { Knex } from 'knex';
+        export class PaymentsRepository {
+          constructor(private readonly db: Knex) {}
+          list() { return this.db('payments').select(); }
+          refund() { return this.db.table('refunds').insert({}).onConflict('id').merge(); }
+          helper() { return this.format('payments'); }
+        }
+      `,
+      'src/tasks.repository.ts': `
+        export default fp(async (fastify) => {
+          const knex = fastify.knex;
+          fastify.decorate('tasks', {
+            find: (id, trx) => (trx ?? knex)<Task>('tasks').where({ id }).first(),
+            list: () => fastify.knex<Task>('tasks').select('*'),
+            remove: (id) => (trx || fastify.knex)('tasks').where({ id }).delete(),
+            other: (x) => (cache ?? fallback)('tasks'),
+          });
+        });
+      `,
+    });
+    expect(lines(tables)).toEqual([
+      'src/payments.repository.ts payments knex r1 w0',
+      'src/payments.repository.ts refunds knex r0 w1',
+      'src/tasks.repository.ts tasks knex r2 w1',
+    ]);
+  });
+});
+
 describe('TypeORM', () => {
   it('names entities like TypeORM and follows repositories to their methods', () => {
     const { tables } = collect(
@@ -182,6 +219,39 @@ describe('TypeORM', () => {
       'src/orders.service.ts order_item typeorm r1 w1',
       'src/orders.service.ts orders typeorm r2 w1',
     ]);
+  });
+
+  it('reads query builders given an entity and manager calls inside transactions', () => {
+    const { tables } = collect(
+      {
+        'src/user.entity.ts': `
+          import { Entity } from 'typeorm';
+          @Entity('users') export class User {}
+          @Entity() export class AuditLog {}
+        `,
+        'src/svc.ts': `
+          import { DataSource, EntityManager } from 'typeorm';
+          import { User, AuditLog } from './user.entity';
+          export class Svc {
+            constructor(private readonly dataSource: DataSource) {}
+            async run() {
+              await this.dataSource.createQueryBuilder().insert().into(User).values({}).execute();
+              await this.dataSource.createQueryBuilder().select('u').from(User, 'u').leftJoin(AuditLog, 'a', 'a.userId = u.id').getMany();
+              await this.dataSource.createQueryBuilder().update(User).set({}).execute();
+              await this.dataSource.createQueryBuilder().delete().from(AuditLog).execute();
+              await this.dataSource.createQueryBuilder(User, 'u').getCount();
+              await this.dataSource.transaction(async (manager: EntityManager) => {
+                await manager.save(User, {});
+                await manager.getRepository(AuditLog).insert({});
+              });
+              const copy = Array.from(User);
+            }
+          }
+        `,
+      },
+      { imports: { './user.entity': 'src/user.entity.ts' } },
+    );
+    expect(lines(tables)).toEqual(['src/svc.ts audit_log typeorm r1 w2', 'src/svc.ts users typeorm r2 w3']);
   });
 
   it('counts an injected repository that is never called as one read', () => {
@@ -257,6 +327,46 @@ describe('Prisma', () => {
   });
 });
 
+describe('Drizzle', () => {
+  it('reads pgTable declarations and the query steps that name them, imported or by namespace', () => {
+    const { tables } = collect(
+      {
+        'src/db/schema.ts': `
+          import { pgTable, pgSchema, serial, text } from 'drizzle-orm/pg-core';
+          export const users = pgTable('users', { id: serial('id').primaryKey(), name: text('name') });
+          export const orderItems = pgTable('OrderItems', { id: serial('id') });
+          const billing = pgSchema('billing');
+          export const invoices = billing.table('invoices', { id: serial('id') });
+        `,
+        'src/users.service.ts': `
+          import { eq } from 'drizzle-orm';
+          import { db } from './db';
+          import { users, orderItems } from './db/schema';
+          import * as schema from './db/schema';
+          export async function run(items: string[]) {
+            await db.select().from(users).innerJoin(orderItems, eq(orderItems.id, users.id));
+            await db.insert(users).values({ name: 'a' });
+            await db.update(schema.invoices).set({}).where(eq(schema.invoices.id, 1));
+            await db.transaction(async (tx) => {
+              await tx.delete(orderItems).where(eq(orderItems.id, 1));
+            });
+            await db.query.users.findMany({ with: { posts: true } });
+            const copy = Array.from(items);
+            const local = [1, 2];
+            await db.select().from(local);
+          }
+        `,
+      },
+      { imports: { './db/schema': 'src/db/schema.ts' } },
+    );
+    expect(lines(tables)).toEqual([
+      'src/users.service.ts OrderItems drizzle r1 w1',
+      'src/users.service.ts billing.invoices drizzle r0 w1',
+      'src/users.service.ts users drizzle r2 w1',
+    ]);
+  });
+});
+
 describe('Sequelize', () => {
   it('counts writes through instances of known models, scoped models and helpers named like ORM methods', () => {
     const { tables } = collect(
@@ -283,11 +393,16 @@ describe('Sequelize', () => {
             const notAModel: Other = make();
             await notAModel.save();
           }
+          interface Props { document: Document; title: string }
+          export async function rename({ document, title }: Props, { other }: { other: Document }) {
+            await document.update({ title });
+            await other.save();
+          }
         `,
       },
       { imports: { './models/document': 'src/models/document.ts' } },
     );
-    expect(lines(tables)).toEqual(['src/commands.ts documents sequelize r3 w5']);
+    expect(lines(tables)).toEqual(['src/commands.ts documents sequelize r3 w7']);
   });
 
   it('reads define(), Model.init() and class models with their table names, and static calls', () => {

@@ -7,6 +7,7 @@ import { declarationOf, importOriginOf, skipOuter } from '../ast/declarations.js
 import type { AccessTally } from './access-tally.js';
 import { isChainTop, knexAccesses } from './knex-chains.js';
 import { applyInit, classModel, defineModel, type ClassModel } from './orm-declarations.js';
+import { drizzleTable, drizzleUse } from './drizzle-tables.js';
 import { instanceModelUse, unscopedModel } from './model-instances.js';
 import { isModelMethod, type ModelDeclaration, type ModelUse } from './orm-models.js';
 import { prismaUse, type PrismaUse } from './prisma-usage.js';
@@ -62,7 +63,7 @@ export function visitTableFile(file: string, sourceFile: ts.SourceFile, tally: A
         }
       }
     }
-    if (!features.models && !features.typeorm && !features.knex && !features.prisma) {
+    if (!features.models && !features.typeorm && !features.knex && !features.prisma && !features.drizzle) {
       // Only SQL strings to look for.
     } else if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
       const found = classModel(node, file);
@@ -90,6 +91,12 @@ export function visitTableFile(file: string, sourceFile: ts.SourceFile, tally: A
       if (use) facts.uses.push(use);
     }
     if (features.typeorm) repositories.visitCall(call);
+    if (features.drizzle) {
+      const table = drizzleTable(call, file);
+      if (table) facts.models.push(table);
+      const use = table ? undefined : drizzleUse(call, file);
+      if (use) facts.uses.push(use);
+    }
     if (features.prisma) {
       const prisma = prismaUse(call, file);
       if (prisma) facts.prisma.push(prisma);

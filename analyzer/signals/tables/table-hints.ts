@@ -12,6 +12,8 @@ export interface TableFeatures {
   /** Sequelize models and TypeORM active-record calls (`User.findAll()`, `Order.find()`). */
   models: boolean;
   prisma: boolean;
+  /** Drizzle table declarations and query steps that name a table. */
+  drizzle: boolean;
 }
 
 /** SQL in code is an upper-case verb, or a string that starts with a lower-case verb (`'select …`, `\`\n  insert …`). */
@@ -44,6 +46,9 @@ const GLOBALS = new Set([
 const PRISMA_CALL =
   /\.(?:findMany|findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|createMany|upsert|deleteMany|updateMany|groupBy|aggregate)\(/;
 
+const DRIZZLE_CALL =
+  /\b(?:pg|mysql|sqlite|singlestore)Table\s*\(|\.(?:insert|update|delete|from|innerJoin|leftJoin|rightJoin|fullJoin)\(\s*[\w$.]+\s*[,)]|\.query\.\w+\.find(?:Many|First)\(/;
+
 const includesAny = (text: string, needles: readonly string[]): boolean => needles.some((needle) => text.includes(needle));
 
 /** `User.findAll(`, `Order.find(`: a static call on a capitalised name that is not a JS global. */
@@ -63,6 +68,7 @@ export function tableFeatures(text: string): TableFeatures | undefined {
     typeorm: includesAny(text, ['Repository', '@Entity', 'typeorm', 'manager']),
     models: includesAny(text, ['@Entity', '@Table', 'extends Model', '.define(']) || hasModelCall(text) || INSTANCE_CALL.test(text),
     prisma: includesAny(text, ['prisma', 'Prisma']) || PRISMA_CALL.test(text),
+    drizzle: DRIZZLE_CALL.test(text),
   };
-  return features.sql || features.knex || features.typeorm || features.models || features.prisma ? features : undefined;
+  return features.sql || features.knex || features.typeorm || features.models || features.prisma || features.drizzle ? features : undefined;
 }

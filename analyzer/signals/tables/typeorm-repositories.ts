@@ -2,7 +2,9 @@
  * TypeORM repositories within one file: where a repository of entity X comes from
  * (`getRepository(X)`, `dataSource.getRepository(X)`, `@InjectRepository(X)`, a
  * `Repository<X>` type) and which methods are called on it (`repo.find()`, `this.orders.save()`),
- * plus entity-manager calls that name the entity (`manager.save(X, …)`).
+ * plus entity-manager calls that name the entity (`manager.save(X, …)`) and query builders
+ * given an entity (`.insert().into(X)`, `.from(X, 'x')`, `.update(X)`, `.delete().from(X)`,
+ * `.leftJoin(X, 'x', …)`, `ds.createQueryBuilder(X, 'x')`).
  */
 import ts from 'typescript';
 import { declarationOf, importOriginOf, skipOuter } from '../ast/declarations.js';
@@ -10,7 +12,43 @@ import { MODEL_METHODS, type ModelUse } from './orm-models.js';
 
 const GET_REPOSITORY = new Set(['getRepository', 'getTreeRepository', 'getMongoRepository']);
 const REPOSITORY_TYPES = new Set(['Repository', 'TreeRepository', 'MongoRepository']);
-const MANAGER_NAME = /manager|^em$|^t?x$|^trx$|queryRunner/i;
+const MANAGER_NAME = /manager|^em$|^t?x$|^trx$|queryRunner|dataSource|^ds$|connection/i;
+/** Query-builder methods that take an entity class, and the repository method each amounts to. */
+const BUILDER_METHODS: Readonly<Record<string, string>> = {
+  into: 'insert',
+  from: 'find',
+  update: 'update',
+  innerJoin: 'find',
+  leftJoin: 'find',
+  innerJoinAndSelect: 'find',
+  leftJoinAndSelect: 'find',
+  innerJoinAndMapOne: 'find',
+  leftJoinAndMapOne: 'find',
+  innerJoinAndMapMany: 'find',
+  leftJoinAndMapMany: 'find',
+};
+
+/** True when a builder chain below this call has `.delete()` (so its `.from(X)` is the deleted table). */
+function chainDeletes(node: ts.Expression): boolean {
+  for (let current = skipOuter(node); ts.isCallExpression(current);) {
+    const callee = skipOuter(current.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    if (callee.name.text === 'delete' && current.arguments.length === 0) return true;
+    current = skipOuter(callee.expression);
+  }
+  return false;
+}
+
+/** True when the receiver is itself a call chain that contains `createQueryBuilder()`. */
+function isBuilderChain(node: ts.Expression): boolean {
+  for (let current = skipOuter(node); ts.isCallExpression(current);) {
+    const callee = skipOuter(current.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    if (callee.name.text === 'createQueryBuilder') return true;
+    current = skipOuter(callee.expression);
+  }
+  return false;
+}
 
 interface EntityName {
   name: string;
@@ -97,7 +135,14 @@ export class TypeOrmRepositories {
 
   visitCall(call: ts.CallExpression): void {
     const callee = skipOuter(call.expression);
-    if (!ts.isPropertyAccessExpression(callee) || !MODEL_METHODS.has(callee.name.text)) return;
+    if (!ts.isPropertyAccessExpression(callee)) return;
+    const builderMethod = BUILDER_METHODS[callee.name.text];
+    const builderEntity = builderMethod === undefined ? undefined : entityArgument(call.arguments[0]);
+    if (builderMethod !== undefined && builderEntity && isBuilderChain(callee.expression)) {
+      this.addUse(builderEntity, callee.name.text === 'from' && chainDeletes(callee.expression) ? 'delete' : builderMethod);
+      return;
+    }
+    if (!MODEL_METHODS.has(callee.name.text)) return;
     const method = callee.name.text;
     const receiver = skipOuter(callee.expression);
     const direct = repositoryCallEntity(receiver);
