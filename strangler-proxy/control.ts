@@ -76,6 +76,8 @@ export interface ProxyObserver {
   onRequest(event: RequestEvent): void;
   /** A config (file or admin) was applied; `version` increases by one each time. */
   onReload?(version: number): void;
+  /** A request picked for shadowing got its outcome (see `ShadowEvent`). Called off the client's path. */
+  onShadow?(event: ShadowEvent): void;
 }
 
 /** What the admin API can see and change on a running proxy. */
@@ -99,4 +101,89 @@ export interface ProxyControl {
   version(): number;
   /** The config in effect (frozen), e.g. for the admin page. */
   config(): unknown;
+  /** Shadow traffic per route (routes with a `shadow` section) and the latest mismatch samples. */
+  shadowReport?(): ShadowReport;
+}
+
+/** Why a shadowed response did not match the primary's. */
+export type ShadowMismatchReason = 'status' | 'headers' | 'body';
+
+/**
+ * What became of one request picked for shadowing:
+ * - `matched` / `mismatched`: both answers arrived and were compared;
+ * - `too-large`: status and headers matched, but a body passed `maxBodyBytes` and was not compared;
+ * - `error`: the shadow side failed (connection error, timeout, no instance);
+ * - `skipped`: picked but not sent or not compared (method not listed, request body too large
+ *   or of unknown length, the primary failed, fell back or the client went away).
+ */
+export type ShadowOutcome = 'matched' | 'mismatched' | 'too-large' | 'error' | 'skipped';
+
+/** Called once per request picked for shadowing, when its outcome is known (off the client's path). */
+export interface ShadowEvent {
+  route: string;
+  /** Service that answered the client ("monolith" or a service name). */
+  primary: string;
+  /** Service the copy went to (undefined when skipped before a target was chosen). */
+  shadow: string | undefined;
+  method: string;
+  outcome: ShadowOutcome;
+  /** For `mismatched`: every aspect that differed. */
+  reasons: readonly ShadowMismatchReason[];
+  primaryStatus: number | undefined;
+  shadowStatus: number | undefined;
+  /** Time the shadow side took to answer completely, or until it failed. */
+  shadowMs: number | undefined;
+  /** For `error` and `skipped`: a short reason such as "timeout" or "request body too large". */
+  detail: string | undefined;
+}
+
+/** Shadow counters of one route since it appeared. */
+export interface ShadowTotals {
+  /** Shadow requests sent. */
+  shadowed: number;
+  matched: number;
+  /** Responses that differed (one response may differ in several ways; see `mismatchedBy`). */
+  mismatched: number;
+  mismatchedBy: Record<ShadowMismatchReason, number>;
+  /** Bodies not compared because one passed `maxBodyBytes` (status and headers matched). */
+  tooLarge: number;
+  /** Shadow requests that failed; `timeouts` is the part of them that timed out. */
+  errors: number;
+  timeouts: number;
+  /**
+   * Requests not copied or not compared, by reason: `method` not listed, request `body` too
+   * large or of unknown length, `busy` (`maxConcurrent` copies already running), `primary`
+   * failed, fell back or the client went away.
+   */
+  skipped: number;
+  skippedBy: { method: number; body: number; busy: number; primary: number };
+}
+
+/** One mismatch, for the admin side. Secrets are redacted: no Authorization/Cookie values, secret-looking query values masked. */
+export interface ShadowSample {
+  /** Epoch ms when the comparison finished. */
+  at: number;
+  route: string;
+  method: string;
+  /** Path with query string, as the client sent it (secret-looking query values masked). */
+  path: string;
+  primary: { service: string; status: number };
+  shadow: { service: string; status: number };
+  reasons: readonly ShadowMismatchReason[];
+  /** A few short lines, e.g. `$.price: primary 10, shadow 12` or `status: primary 200, shadow 404`. */
+  diff: readonly string[];
+}
+
+export interface ShadowRouteReport {
+  route: string;
+  /** Configured shadow target ("monolith" or a service name); undefined for a route whose shadow section was removed. */
+  service: string | undefined;
+  percent: number | undefined;
+  totals: ShadowTotals;
+}
+
+export interface ShadowReport {
+  routes: ShadowRouteReport[];
+  /** The latest mismatch samples, oldest first (at most 50). */
+  samples: ShadowSample[];
 }

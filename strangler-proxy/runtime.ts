@@ -9,9 +9,11 @@ import { StranglerError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { ProxyConfig } from './config/schema.js';
 import { loadProxyConfig, withRoute, withRoutes } from './config/load.js';
-import type { InstanceStatus, ProxyControl, ProxyObserver, RouteCounters, RouteStatus } from './control.js';
+import type { InstanceStatus, ProxyControl, ProxyObserver, RouteCounters, RouteStatus, ShadowReport } from './control.js';
 import { startHealthChecks, type Probe } from './health/active-checker.js';
 import { compileRoutes, type RouteTable } from './router/route-table.js';
+import { compileShadows, type ShadowPlan } from './shadow/plan.js';
+import { ShadowRecorder } from './shadow/recorder.js';
 import type { Instance } from './upstream/instance.js';
 import { RetryBudget } from './upstream/retry-budget.js';
 import { buildService, instanceKey, type UpstreamService } from './upstream/service.js';
@@ -24,6 +26,8 @@ export interface ProxyState {
   readonly services: ReadonlyMap<string, UpstreamService>;
   /** Requests currently running on this state. */
   inflight: number;
+  /** Shadow plans by route id; absent when no route has a `shadow` section. */
+  readonly shadows?: ReadonlyMap<string, ShadowPlan>;
 }
 
 export interface RuntimeOptions {
@@ -42,8 +46,11 @@ export class ProxyRuntime implements ProxyControl {
   private stopHealth: () => void = () => undefined;
   private readonly retiring = new Map<ProxyState, Instance[]>();
   private running = 0;
+  /** Shadow totals and mismatch samples (kept across reloads). */
+  readonly shadowRecorder: ShadowRecorder;
 
   constructor(private readonly options: RuntimeOptions) {
+    this.shadowRecorder = new ShadowRecorder(options.observer);
     this.budget = new RetryBudget(options.config.retryBudget.ratio, options.config.retryBudget.burst);
     this.current = this.build(options.config, 1, new Map());
     this.stopHealth = startHealthChecks(this.allServices(this.current), options.probe);
@@ -52,6 +59,7 @@ export class ProxyRuntime implements ProxyControl {
   private build(config: ProxyConfig, version: number, previous: Map<string, Instance>): ProxyState {
     const services = new Map<string, UpstreamService>();
     for (const [name, service] of Object.entries(config.services)) services.set(name, buildService(name, service, previous));
+    const shadows = compileShadows(config.routes, this.shadowRecorder);
     return {
       version,
       config,
@@ -59,6 +67,7 @@ export class ProxyRuntime implements ProxyControl {
       monolith: buildService('monolith', config.monolith, previous),
       services,
       inflight: 0,
+      ...(shadows === undefined ? {} : { shadows }),
     };
   }
 
@@ -173,5 +182,9 @@ export class ProxyRuntime implements ProxyControl {
 
   config(): ProxyConfig {
     return this.current.config;
+  }
+
+  shadowReport(): ShadowReport {
+    return this.shadowRecorder.report();
   }
 }

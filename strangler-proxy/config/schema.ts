@@ -17,6 +17,7 @@ import {
   type Schema,
 } from '../../common/config/schema.js';
 import { adminConfigSchema } from '../admin/admin-config.js';
+import { shadowSchema } from '../shadow/shadow-config.js';
 
 const HTTP_URL = /^https?:\/\/[^/\s]+\/?$/;
 const ROUTE_ID = /^[a-z0-9][a-z0-9._-]*$/i;
@@ -141,6 +142,7 @@ export const routeSchema = object({
     default: true,
     description: 'Send to the monolith when the service fails (connect errors; 5xx for idempotent requests).',
   }),
+  shadow: optional(shadowSchema),
 });
 
 function routeIssues(routes: readonly RouteConfig[], path: string): Issue[] {
@@ -245,6 +247,13 @@ export function serviceIssues(services: Readonly<Record<string, unknown>>, route
       issues.push({
         path: `${path ? path + '.' : ''}routes[${index}].service`,
         message: `unknown service "${route.service}"; known services: ${known.join(', ') || '(none)'}`,
+      });
+    }
+    const shadow = route.shadow?.service;
+    if (shadow !== undefined && shadow !== 'monolith' && !known.includes(shadow)) {
+      issues.push({
+        path: `${path ? path + '.' : ''}routes[${index}].shadow.service`,
+        message: `unknown service "${shadow}"; use "monolith" or one of: ${known.join(', ') || '(none)'}`,
       });
     }
   });

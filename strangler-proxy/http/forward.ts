@@ -15,6 +15,7 @@ import type { ProxyObserver } from '../control.js';
 import type { ProxyRuntime, ProxyState } from '../runtime.js';
 import { hasDotSegment } from '../router/path-pattern.js';
 import { decide, stickyKey, type CompiledRoute, type RequestFacts } from '../router/route-table.js';
+import { readSmallBody, type ShadowTrip } from '../shadow/trip.js';
 import type { Instance } from '../upstream/instance.js';
 import type { UpstreamService } from '../upstream/service.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
@@ -49,6 +50,10 @@ interface Exchange {
   /** Emits `abort` when the client goes away before the answer is complete (undici takes an emitter as signal). */
   signal: EventEmitter;
   clientGone: boolean;
+  /** This request is copied to the shadow side (routes with `shadow` only). */
+  shadow: ShadowTrip | undefined;
+  /** The request body, when it was buffered for a shadow copy (then sent from here, not streamed). */
+  body: Buffer | undefined;
 }
 
 type Attempt =
@@ -113,7 +118,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
         path,
         method: exchange.facts.method as Dispatcher.HttpMethod,
         headers: exchange.headers,
-        body: exchange.hasBody ? req : null,
+        body: exchange.body ?? (exchange.hasBody ? req : null),
         headersTimeout: (exchange.diverted ? routeTimeouts?.headers : undefined) ?? state.config.timeouts.upstreamHeaders,
         bodyTimeout: (exchange.diverted ? routeTimeouts?.body : undefined) ?? state.config.timeouts.upstreamBody,
         signal: exchange.signal,
@@ -139,7 +144,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     if (attempt.ok) return exchange.replayable && attempt.response.statusCode >= 500;
     if (attempt.failure.clientGone) return false;
     if (exchange.replayable) return true;
-    return attempt.failure.notSent && !exchange.req.readableDidRead;
+    return attempt.failure.notSent && (exchange.body !== undefined || !exchange.req.readableDidRead);
   };
 
   /** Tries `service`, retrying on other instances within the route's attempts and the budget. */
@@ -175,6 +180,10 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
   const deliver = (exchange: Exchange, attempt: Attempt): void => {
     const { res } = exchange;
     const target = attempt.service.name;
+    const shadow = exchange.shadow;
+    if (shadow !== undefined && (!attempt.ok || exchange.clientGone || exchange.fallback)) {
+      shadow.skip(exchange.fallback ? 'the primary fell back to the monolith' : 'the primary failed');
+    }
     if (!attempt.ok) {
       if (attempt.failure.clientGone || res.destroyed) {
         res.destroy();
@@ -207,6 +216,19 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     // pipe() keeps backpressure; stream.pipeline would allocate an AbortController and
     // an AbortError per request on this path.
     const body = response.body;
+    // Fire and forget: the copy is sent now and compared after both ends; the client never waits for it.
+    const trip = shadow !== undefined && !exchange.fallback ? shadow : undefined;
+    if (trip !== undefined) {
+      const route = exchange.route;
+      trip.start(target, response.statusCode, response.headers, {
+        monolith: exchange.state.monolith,
+        services: exchange.state.services,
+        rewrite: route ? route.rewrite : (pathAndQuery) => pathAndQuery,
+        upstreamHeaders: exchange.headers ?? [],
+        hashKey: (route ? stickyKey(route, exchange.facts) : undefined) ?? exchange.facts.clientAddress,
+      });
+      body.on('data', trip.onPrimaryData);
+    }
     let ended = false;
     const end = (failed: boolean): void => {
       if (ended) return;
@@ -216,6 +238,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
         body.destroy();
         res.destroy();
       }
+      trip?.primaryEnded(!failed);
       finish(exchange, response.statusCode, target, instance.key);
     };
     body.on('error', () => end(true));
@@ -227,6 +250,19 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     const { route, state } = exchange;
     if (route) {
       route.counters.matched++;
+      const plan = state.shadows?.get(route.id);
+      if (plan !== undefined) {
+        const trip = plan.begin(exchange.facts.method, exchange.pathAndQuery, exchange.req.headers, exchange.hasBody);
+        exchange.shadow = trip;
+        if (trip?.needsBody) {
+          // Small (Content-Length within maxBodyBytes): buffered once, sent to both sides.
+          trip.body = await readSmallBody(exchange.req);
+          if (trip.body === undefined) {
+            trip.skip('the client did not send the whole request body');
+            exchange.shadow = undefined;
+          } else exchange.body = trip.body;
+        }
+      }
       if (decide(route, exchange.facts)) {
         const service = state.services.get(route.config.service);
         if (service) {
@@ -268,6 +304,8 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
       headers: undefined,
       signal: new EventEmitter(),
       clientGone: false,
+      shadow: undefined,
+      body: undefined,
     };
     res.once('close', () => {
       if (res.writableFinished) return;
@@ -284,6 +322,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     exchange.replayable = !exchange.hasBody && IDEMPOTENT.has(method);
     exchange.route = state.table.match(exchange.facts);
     run(exchange).catch((error: unknown) => {
+      exchange.shadow?.skip('internal proxy error');
       logger.error('proxy request failed', { error, path });
       sendProxyError(res, 502, { route: exchange.route?.id, reason: 'internal proxy error' }, true);
       finish(exchange, 502, 'proxy', undefined);
