@@ -100,6 +100,7 @@ export const proxyCommand: Command = {
       observer: {
         onRequest: (event) => observers.forEach((observer) => observer.onRequest(event)),
         onReload: (version) => observers.forEach((observer) => observer.onReload?.(version)),
+        onShadow: (event) => observers.forEach((observer) => observer.onShadow?.(event)),
       },
       ...(workerPort === undefined ? {} : { port: workerPort }),
     });

@@ -134,6 +134,13 @@ describe('admin API with a token', () => {
     expect(listed.json()['instances']).toEqual(instances);
   });
 
+  it('serves the shadow report with the token only', async () => {
+    expect((await call(server.url, '/api/shadow')).status).toBe(401);
+    const report = await call(server.url, '/api/shadow', { token: TOKEN });
+    expect(report.status).toBe(200);
+    expect(report.json()).toEqual({ routes: [], samples: [] });
+  });
+
   it('accepts the scheme in any case', async () => {
     const response = await fetch(server.url + '/api/routes', { headers: { authorization: `bEaReR ${TOKEN}` } });
     expect(response.status).toBe(200);

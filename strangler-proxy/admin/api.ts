@@ -92,11 +92,15 @@ export function adminApi(control: ProxyControl): Router {
     res.json({ instances: control.instances() });
   });
 
+  api.get('/shadow', (_req, res) => {
+    res.json(control.shadowReport?.() ?? { routes: [], samples: [] });
+  });
+
   api.use((_req: Request, _res: Response, next: NextFunction) => {
     next(
       new StranglerError(
         'PROXY_ADMIN_NOT_FOUND',
-        'No such admin endpoint; see GET /api/routes, /api/instances, PUT /api/routes, PATCH /api/routes/:id, POST /api/reload.',
+        'No such admin endpoint; see GET /api/routes, /api/instances, /api/shadow, PUT /api/routes, PATCH /api/routes/:id, POST /api/reload.',
       ),
     );
   });

@@ -98,6 +98,28 @@ describe('createProxyMetrics', () => {
     expect(sampleValue(parsed, 'strangler_proxy_reloads_total')).toBe(1);
   });
 
+  it('counts shadow outcomes and what differed, per route', () => {
+    const metrics = createProxyMetrics({ processMetrics: false });
+    const shadow = {
+      route: 'catalog',
+      primary: 'monolith',
+      shadow: 'catalog',
+      method: 'GET',
+      primaryStatus: 200,
+      shadowStatus: 200,
+      shadowMs: 2,
+      detail: undefined,
+    };
+    metrics.onShadow?.({ ...shadow, outcome: 'matched', reasons: [] });
+    metrics.onShadow?.({ ...shadow, outcome: 'mismatched', reasons: ['status', 'body'] });
+    metrics.onShadow?.({ ...shadow, outcome: 'mismatched', reasons: ['body'] });
+    const parsed = parseExposition(metrics.expose());
+    expect(sampleValue(parsed, 'strangler_proxy_shadow_total', { route: 'catalog', outcome: 'matched' })).toBe(1);
+    expect(sampleValue(parsed, 'strangler_proxy_shadow_total', { route: 'catalog', outcome: 'mismatched' })).toBe(2);
+    expect(sampleValue(parsed, 'strangler_proxy_shadow_mismatches_total', { route: 'catalog', reason: 'body' })).toBe(2);
+    expect(sampleValue(parsed, 'strangler_proxy_shadow_mismatches_total', { route: 'catalog', reason: 'status' })).toBe(1);
+  });
+
   it('exposes process metrics', () => {
     const metrics = createProxyMetrics();
     const parsed = parseExposition(metrics.expose());

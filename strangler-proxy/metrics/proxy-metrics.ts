@@ -5,7 +5,7 @@
  * are seen. Route and instance state (weight, share diverted, health, in-flight) is read
  * from `ProxyControl` at scrape time.
  */
-import type { ProxyControl, ProxyObserver, RequestEvent } from '../control.js';
+import type { ProxyControl, ProxyObserver, RequestEvent, ShadowEvent } from '../control.js';
 import { registerProcessMetrics } from './process-metrics.js';
 import { Registry, type CounterChild, type HistogramChild } from './registry.js';
 
@@ -109,6 +109,16 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
     help: 'Requests to the instance that failed (connection errors, timeouts) since it appeared.',
     labelNames: ['service', 'instance'],
   });
+  const shadowOutcomes = registry.counter({
+    name: 'strangler_proxy_shadow_total',
+    help: 'Shadow copies by route and outcome (matched, mismatched, too-large, error, skipped).',
+    labelNames: ['route', 'outcome'],
+  });
+  const shadowMismatches = registry.counter({
+    name: 'strangler_proxy_shadow_mismatches_total',
+    help: 'Shadow comparisons that differed, by route and what differed (status, headers, body).',
+    labelNames: ['route', 'reason'],
+  });
   const configVersion = registry.gauge({ name: 'strangler_proxy_config_version', help: 'Version of the config in effect.' }).labels();
   const reloads = registry.counter({ name: 'strangler_proxy_reloads_total', help: 'Configs applied since start.' }).labels();
 
@@ -178,6 +188,10 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
       if (event.fallback) entry.fallbacks.value++;
       if (event.retries > 0) entry.retries.value += event.retries;
       entry.duration.observe(event.durationMs / 1000);
+    },
+    onShadow(event: ShadowEvent): void {
+      shadowOutcomes.labels(event.route, event.outcome).inc();
+      for (const reason of event.reasons) shadowMismatches.labels(event.route, reason).inc();
     },
     onReload(version: number): void {
       reloads.inc();
