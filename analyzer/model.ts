@@ -6,7 +6,11 @@
 import type { AnalysisCandidate } from '../common/contracts/analysis-v1.js';
 
 export interface Warning {
-  /** Stable code, e.g. PARSE_ERROR, FILE_TOO_LARGE, BINARY_FILE, UNREADABLE, SYMLINK_LOOP, UNRESOLVED_IMPORT, TSCONFIG_INVALID. */
+  /**
+   * Stable code, e.g. PARSE_ERROR, FILE_TOO_LARGE, BINARY_FILE, UNREADABLE, SYMLINK_LOOP, UNRESOLVED_IMPORT,
+   * TSCONFIG_INVALID, PRISMA_SCHEMA_MISSING, TABLE_DYNAMIC_NAME, ROUTE_DYNAMIC_PREFIX, ROUTE_DYNAMIC_VERSION,
+   * ROUTE_UNMOUNTED_ROUTER, GIT_UNAVAILABLE.
+   */
   code: string;
   path?: string;
   message: string;
