@@ -40,3 +40,4 @@ export { startSync, type StartSyncOptions, type SyncHandle } from './runner/pg-s
 export { verifySync, type VerifyOptions, type VerifyReport, type TableVerification } from './verify/verify.js';
 export { renderVerifySummary } from './verify/summary.js';
 export { syncPlanForCandidate } from './plan.js';
+export * from './debezium/index.js';

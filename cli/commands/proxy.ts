@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { StranglerError } from '../../common/errors.js';
 import { createLogger, type Logger } from '../../common/logger.js';
+import type { ClusterWorker } from '../../strangler-proxy/cluster.js';
 import type { ProxyControl, ProxyObserver, RunningProxy } from '../../strangler-proxy/index.js';
 import { flag, numberOption, stringOption } from '../_args.js';
 import { EXIT, type Command, type CommandIO } from '../_command.js';
@@ -19,7 +20,13 @@ interface Stoppable {
   close(): Promise<void>;
 }
 
-async function startAdmin(proxy: RunningProxy, control: ProxyControl, logger: Logger, io: CommandIO): Promise<Stoppable[]> {
+async function startAdmin(
+  proxy: RunningProxy,
+  control: ProxyControl,
+  logger: Logger,
+  io: CommandIO,
+  worker: ClusterWorker | undefined,
+): Promise<Stoppable[]> {
   const config = proxy.control.config();
   const admin = typeof config === 'object' && config !== null && 'admin' in config ? config.admin : undefined;
   if (admin === undefined) return [];
@@ -30,9 +37,23 @@ async function startAdmin(proxy: RunningProxy, control: ProxyControl, logger: Lo
   const { validate } = await import('../../common/config/schema.js');
   const metrics = createProxyMetrics();
   observers.push(metrics);
+  // The other workers' counters, summed into this worker's /metrics.
+  worker?.onFigures((figures) => metrics.merge(figures.worker, figures.metrics));
   const server = await startAdminServer(control, metrics, validate(adminConfigSchema, admin, 'admin'), logger, { env: io.env });
   io.stdout(`strangler proxy: admin API and /metrics on ${server.url}\n`);
   return [server, { close: () => Promise.resolve(metrics.stop()) }];
+}
+
+/** A worker without the admin API counts its own traffic and sends it to worker 1 (when there is an admin API). */
+async function shareFigures(proxy: RunningProxy, worker: ClusterWorker, index: string): Promise<Stoppable[]> {
+  const config = proxy.control.config();
+  if (typeof config !== 'object' || config === null || !('admin' in config) || config.admin === undefined) return [];
+  const { createProxyMetrics } = await import('../../strangler-proxy/metrics/index.js');
+  const metrics = createProxyMetrics({ processMetrics: false });
+  metrics.attach(proxy.control);
+  observers.push(metrics);
+  const stop = worker.shareFigures(index, () => metrics.snapshot());
+  return [{ close: () => Promise.resolve(stop()) }];
 }
 
 export const proxyCommand: Command = {
@@ -98,21 +119,27 @@ export const proxyCommand: Command = {
       watch: !cluster.isWorker,
       logger,
       observer: {
-        onRequest: (event) => observers.forEach((observer) => observer.onRequest(event)),
+        onRequest: (event) => {
+          for (const observer of observers) observer.onRequest(event);
+        },
         onReload: (version) => observers.forEach((observer) => observer.onReload?.(version)),
         onShadow: (event) => observers.forEach((observer) => observer.onShadow?.(event)),
       },
       ...(workerPort === undefined ? {} : { port: workerPort }),
     });
     let control: ProxyControl = proxy.control;
+    let worker: ClusterWorker | undefined;
     if (cluster.isWorker) {
       const { joinCluster } = await import('../../strangler-proxy/cluster.js');
-      control = joinCluster(proxy, logger);
+      worker = joinCluster(proxy, logger);
+      control = worker.control;
     }
     const stoppables: Stoppable[] = [];
+    const index = io.env.STRANGLER_WORKER_INDEX ?? '1';
     try {
-      // One admin API per proxy: in a cluster, worker 1's.
-      if (!cluster.isWorker || io.env.STRANGLER_WORKER_INDEX === '1') stoppables.push(...(await startAdmin(proxy, control, logger, io)));
+      // One admin API per proxy: in a cluster, worker 1's; the others send it their counters.
+      if (worker === undefined || index === '1') stoppables.push(...(await startAdmin(proxy, control, logger, io, worker)));
+      else stoppables.push(...(await shareFigures(proxy, worker, index)));
     } catch (error) {
       await proxy.close();
       throw error;

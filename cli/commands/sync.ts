@@ -9,6 +9,7 @@ import { createLogger, type LogLevel } from '../../common/logger.js';
 import { formatLsn } from '../../sync/change.js';
 import { loadSyncConfig, resolveUrls } from '../../sync/config/load.js';
 import { clearBookkeeping, readCheckpoint, readSnapshotProgress } from '../../sync/sink/bookkeeping.js';
+import { startDebeziumIngest, startNatsPublisher } from '../../sync/debezium/ingest.js';
 import { startSync } from '../../sync/runner/pg-sync.js';
 import { dropSlotAndPublication, querySlot, readSlotLag } from '../../sync/source/index.js';
 import { renderVerifySummary } from '../../sync/verify/summary.js';
@@ -16,7 +17,7 @@ import { verifySync } from '../../sync/verify/verify.js';
 import { flag, stringOption } from '../_args.js';
 import { EXIT, type Command, type CommandIO, type ParsedArgs } from '../_command.js';
 
-const ACTIONS = ['run', 'status', 'verify', 'drop'] as const;
+const ACTIONS = ['run', 'status', 'verify', 'drop', 'debezium'] as const;
 type Action = (typeof ACTIONS)[number];
 
 async function load(args: ParsedArgs, io: CommandIO) {
@@ -33,18 +34,67 @@ async function run(args: ParsedArgs, io: CommandIO): Promise<number> {
   const logger = createLogger({ level, format: flag(args, 'pretty') ? 'pretty' : 'json', write: (line) => io.stderr(line + '\n') });
   const metricsListen = stringOption(args, 'metrics-listen');
   const handle = await startSync({ config, urls, logger, ...(metricsListen ? { metricsListen } : {}) });
+  // publish.nats: a second pipeline on its own slot publishes the same changes to JetStream.
+  const publisher = config.publish?.nats
+    ? await startNatsPublisher({ config, urls, logger: logger.child({ pipeline: 'nats' }) }).catch(async (error: unknown) => {
+        await handle.stop();
+        throw error;
+      })
+    : undefined;
   logger.info('sync started', {
     slot: config.slot,
     publication: config.publication,
     tables: config.tables.length,
     metrics: handle.metricsUrl ?? 'disabled',
   });
-  const outcome = await Promise.race([handle.done.then(() => 'done' as const), io.interrupted.then(() => 'interrupted' as const)]);
+  const outcome = await Promise.race([
+    handle.done.then(() => 'done' as const),
+    ...(publisher ? [publisher.done.then(() => 'done' as const)] : []),
+    io.interrupted.then(() => 'interrupted' as const),
+  ]).catch(async (error: unknown) => {
+    // Either pipeline failed: stop the other one too, then report the failure.
+    await Promise.all([handle.stop(), publisher?.stop()]);
+    throw error;
+  });
+  await publisher?.stop();
   if (outcome === 'interrupted') {
     logger.info('stopping: finishing the transaction in hand');
     await handle.stop();
     const acked = handle.runner.acknowledged;
     logger.info('sync stopped', { acknowledged: acked === undefined ? null : formatLsn(acked) });
+    return EXIT.interrupted;
+  }
+  return EXIT.ok;
+}
+
+/** `strangler sync debezium`: Debezium Server's HTTP sink in, the target out (only target.urlEnv is read). */
+async function debezium(args: ParsedArgs, io: CommandIO): Promise<number> {
+  const file = resolve(io.cwd, stringOption(args, 'config') ?? 'sync.yaml');
+  const config = await loadSyncConfig(file);
+  const targetUrl = io.env[config.target.urlEnv];
+  if (targetUrl === undefined || targetUrl.trim() === '')
+    throw new StranglerError(
+      'CONFIG_ENV_MISSING',
+      `target.urlEnv names the environment variable ${config.target.urlEnv}, which is not set. Set it to the target database's URL.`,
+    );
+  const level = (stringOption(args, 'log-level') ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(level))
+    throw new StranglerError('CLI_BAD_VALUE', `--log-level must be debug, info, warn or error, got "${level}".`);
+  const logger = createLogger({ level, format: flag(args, 'pretty') ? 'pretty' : 'json', write: (line) => io.stderr(line + '\n') });
+  const metricsListen = stringOption(args, 'metrics-listen');
+  const listen = stringOption(args, 'listen');
+  const handle = await startDebeziumIngest({
+    config,
+    urls: { targetUrl },
+    env: io.env,
+    logger,
+    ...(metricsListen ? { metricsListen } : {}),
+    ...(listen ? { listen } : {}),
+  });
+  logger.info('debezium ingest started', { url: handle.url, slot: config.slot, tables: config.tables.length });
+  const outcome = await Promise.race([handle.done.then(() => 'done' as const), io.interrupted.then(() => 'interrupted' as const)]);
+  if (outcome === 'interrupted') {
+    await handle.stop();
     return EXIT.interrupted;
   }
   return EXIT.ok;
@@ -147,6 +197,7 @@ export const syncCommand: Command = {
     '  status         the slot (active, confirmed LSN, lag) and the target checkpoint',
     '  verify         compare source and target under the mapping; exit 1 when they differ',
     '  drop           remove the slot and the publication, and the target checkpoint',
+    "  debezium       take Debezium Server's HTTP sink events (debezium.*) into the target instead of a slot",
     '',
     'Connection URLs come from the environment variables the config names (source.urlEnv, target.urlEnv).',
     'The config keys are listed in sync/README.md; sync/example.yaml maps the sample shop onto the catalog service.',
@@ -166,6 +217,7 @@ export const syncCommand: Command = {
     { name: 'log-level', type: 'string', placeholder: '<level>', default: 'info', description: 'run: debug, info, warn or error.' },
     { name: 'pretty', type: 'boolean', description: 'run: human log lines instead of JSON.' },
     { name: 'metrics-listen', type: 'string', placeholder: '<host:port>', description: 'run: override metrics.listen.' },
+    { name: 'listen', type: 'string', placeholder: '<host:port>', description: 'debezium: override debezium.listen.' },
   ],
   async run(args, io) {
     const [first, ...rest] = args.positionals;
@@ -183,6 +235,8 @@ export const syncCommand: Command = {
         return verify(args, io);
       case 'drop':
         return drop(args, io);
+      case 'debezium':
+        return debezium(args, io);
     }
   },
 };

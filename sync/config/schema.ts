@@ -186,6 +186,83 @@ export const syncConfigShape = object({
     },
     { default: { enabled: true, listen: '127.0.0.1:9464' }, description: 'Prometheus metrics endpoint.' },
   ),
+  debezium: optional(
+    object(
+      {
+        listen: string({
+          pattern: HOST_PORT,
+          patternHint: 'host:port',
+          default: '127.0.0.1:8083',
+          description: "Address the Debezium HTTP listener binds (point Debezium Server's debezium.sink.http.url at it).",
+        }),
+        tokenEnv: optional(
+          string({
+            pattern: ENV_NAME,
+            patternHint: 'an environment variable name',
+            description: 'Name of the environment variable holding a bearer token the requests must carry (Authorization: Bearer …).',
+          }),
+        ),
+        quietPeriod: duration({
+          default: 20,
+          min: 0,
+          max: 10_000,
+          description:
+            'A transaction is complete when no event arrived for this long (or an event of a later one arrived). Debezium Server sends one event at a time: 0 answers each as soon as it is applied.',
+        }),
+        placeholder: string({
+          minLength: 1,
+          default: '__debezium_unavailable_value',
+          description: "Debezium's unavailable.value.placeholder: columns carrying it are unchanged TOAST values (kept in the target).",
+        }),
+      },
+      { description: '`strangler sync debezium`: take change events from Debezium Server (HTTP sink) instead of a replication slot.' },
+    ),
+  ),
+  publish: optional(
+    object(
+      {
+        nats: object(
+          {
+            url: string({ minLength: 1, description: 'NATS server URL (nats://host:4222), JetStream enabled.' }),
+            stream: string({
+              pattern: /^[A-Za-z0-9_-]{1,64}$/,
+              patternHint: 'a stream name (letters, digits, _ and -)',
+              description: 'JetStream stream the changes go to; created (subjects `<subjectPrefix>.>`) when missing.',
+            }),
+            subjectPrefix: string({
+              pattern: /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/,
+              patternHint: 'subject tokens separated by dots',
+              description: 'Each change is published to `<subjectPrefix>.<schema>.<table>` as a Debezium JSON message.',
+            }),
+            slot: optional(
+              string({
+                pattern: SLOT_NAME,
+                patternHint: 'a slot name (lower-case letters, digits, _)',
+                description: 'Replication slot of the publishing pipeline (default `<slot>_nats`).',
+              }),
+            ),
+            bucket: string({
+              pattern: /^[A-Za-z0-9_-]{1,64}$/,
+              patternHint: 'a KV bucket name',
+              default: 'strangler_sync',
+              description: "JetStream KV bucket holding the publisher's checkpoint (last published commit LSN).",
+            }),
+            duplicateWindow: duration({
+              default: 120_000,
+              min: 1_000,
+              description: 'Duplicate window of a stream the publisher creates: re-sent messages (same Nats-Msg-Id) within it are dropped.',
+            }),
+            schemas: boolean({
+              default: false,
+              description: 'Wrap each message in {schema, payload} (Debezium JSON with schemas.enable=true).',
+            }),
+          },
+          { description: 'Publish every change to NATS JetStream as Debezium JSON.' },
+        ),
+      },
+      { description: 'Also publish the changes (a second pipeline on its own slot).' },
+    ),
+  ),
 });
 
 export const syncConfigSchema = refine(syncConfigShape, (config): Issue[] => {

@@ -23,6 +23,8 @@ export interface PutOperation {
   missing: readonly number[];
   /** The source row was a snapshot read. */
   snapshot: boolean;
+  /** The source event was an insert or a snapshot read (the row normally does not exist in the target yet). */
+  insert: boolean;
 }
 
 export interface DeleteOperation {
@@ -53,20 +55,32 @@ function keyOf(plan: TablePlan, row: Row, event: ChangeEvent): Value[] {
   });
 }
 
+const NONE: readonly number[] = Object.freeze([]);
+
 function sameKey(a: readonly Value[], b: readonly Value[]): boolean {
   return a.every((value, index) => value === b[index]);
 }
 
 function put(plan: TablePlan, event: ChangeEvent, after: Row): PutOperation {
-  const toast = new Set(event.unchangedToast ?? []);
-  const missing: number[] = [];
-  const values = plan.params.map((name, index): Value | undefined => {
-    if (name in after && !toast.has(name)) return after[name] ?? null;
-    if (event.before && name in event.before && (toast.has(name) || event.relation.replicaIdentity === 'f'))
-      return event.before[name] ?? null;
-    missing.push(index);
-    return undefined;
-  });
+  const toast = event.unchangedToast;
+  const params = plan.params;
+  const values = new Array<Value | undefined>(params.length);
+  let unknown: number[] | undefined;
+  for (let index = 0; index < params.length; index++) {
+    const name = params[index] ?? '';
+    const unchanged = toast !== undefined && toast.includes(name);
+    if (!unchanged && name in after) {
+      values[index] = after[name] ?? null;
+    } else if (event.before && name in event.before && (unchanged || event.relation.replicaIdentity === 'f')) {
+      values[index] = event.before[name] ?? null;
+    } else {
+      (unknown ??= []).push(index);
+      values[index] = undefined;
+    }
+  }
+  const insert = event.op === 'c' || event.op === 'r';
+  if (unknown === undefined) return { kind: 'put', plan, values, missing: NONE, snapshot: event.op === 'r', insert };
+  const missing = unknown;
   if (missing.length > 0 && plan.filter?.needs.some((index) => missing.includes(index))) {
     throw new StranglerError(
       'SYNC_TOAST_FILTER',
@@ -75,7 +89,7 @@ function put(plan: TablePlan, event: ChangeEvent, after: Row): PutOperation {
     );
   }
   if (plan.key.some((key) => missing.includes(key.param))) keyOf(plan, {}, event);
-  return { kind: 'put', plan, values, missing, snapshot: event.op === 'r' };
+  return { kind: 'put', plan, values, missing, snapshot: event.op === 'r', insert };
 }
 
 export function toOperations(plan: TablePlan, event: ChangeEvent): TargetOperation[] {

@@ -24,6 +24,12 @@ export interface StartSyncOptions {
   snapshotChunkRows?: number;
   /** How often slot lag is read from the source (default 5 s). */
   lagIntervalMs?: number;
+  /**
+   * A source transaction larger than this many changes is applied in parts while it is still
+   * being received, in one target transaction committed at its end (default 5,000; 0: whole
+   * transactions only).
+   */
+  partChanges?: number;
 }
 
 export interface SyncHandle {
@@ -47,6 +53,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
   const connection: pg.ClientConfig = { connectionString: urls.sourceUrl, connectionTimeoutMillis: 10_000 };
   const metrics = new SyncMetrics();
   const tables = sourceTables(config);
+  const partChanges = options.partChanges ?? 5_000;
 
   const sourceTypes = new SourceCatalog(connection);
   const sink = new PgSink({
@@ -117,6 +124,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
       publication: config.publication,
       startLsn: checkpoint,
       heartbeatIntervalMs: config.heartbeat,
+      ...(partChanges > 0 ? { partChanges } : {}),
       logger: logger.child({ part: 'source' }),
     });
     try {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { StranglerError } from '../../common/errors.js';
 import type { ChangeSink, ChangeSource, Lsn, SourceTransaction } from '../change.js';
+import { isTransactionPart, type TransactionPart } from '../source/transaction-assembler.js';
 import { SyncRunner } from './runner.js';
 
 function tx(n: number): SourceTransaction {
@@ -174,5 +175,121 @@ describe('SyncRunner', () => {
     await expect(runner.run()).rejects.toMatchObject({ code: 'SYNC_SCHEMA_CHANGED' });
     expect(runner.state).toMatchObject({ state: 'failed', lastError: 'new column' });
     expect(source.acks).toEqual([]);
+  });
+});
+
+function part(n: number): TransactionPart {
+  return { ...tx(n), endLsn: 0n, partial: true };
+}
+
+/** A sink that keeps a target transaction open across calls while parts arrive (like PgSink.applyStream). */
+class StreamingMemorySink extends MemorySink {
+  open: number[] | undefined;
+  aborted = 0;
+  streamFailures: Error[] = [];
+  get streaming(): boolean {
+    return this.open !== undefined;
+  }
+  async applyStream(items: readonly SourceTransaction[]): Promise<{ open: boolean; checkpoint: Lsn | undefined }> {
+    const failure = this.streamFailures.shift();
+    if (failure) {
+      this.open = undefined;
+      throw failure;
+    }
+    await this.gate;
+    const fresh = items.filter((item) => this.stored === undefined || item.commitLsn > this.stored);
+    if (!this.open && fresh.length === 0) return { open: false, checkpoint: this.stored };
+    this.open ??= [];
+    for (const item of fresh) if (!isTransactionPart(item)) this.open.push(item.xid);
+    const last = items[items.length - 1];
+    if (last && isTransactionPart(last)) return { open: true, checkpoint: this.stored };
+    this.applied.push(...this.open);
+    const lastWhole = fresh.filter((item) => !isTransactionPart(item)).at(-1);
+    if (lastWhole) this.stored = lastWhole.commitLsn;
+    this.open = undefined;
+    this.batches++;
+    this.log.push(`commit ${String(this.stored)}`);
+    return { open: false, checkpoint: this.stored };
+  }
+  abortStream(): Promise<void> {
+    if (this.open) this.aborted++;
+    this.open = undefined;
+    return Promise.resolve();
+  }
+}
+
+describe('SyncRunner with transactions in parts', () => {
+  it('acknowledges nothing while a target transaction holds parts, then the last end after its commit', async () => {
+    const source = new MemorySource([tx(1), part(2), part(2)]);
+    const sink = new StreamingMemorySink();
+    const acknowledge = source.acknowledge.bind(source);
+    source.acknowledge = (lsn) => {
+      sink.log.push(`ack ${String(lsn)}`);
+      acknowledge(lsn);
+    };
+    const runner = new SyncRunner({ sink, openSource: () => Promise.resolve(source), ...fast });
+    const done = runner.run();
+    await until(() => sink.streaming);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Transaction 1 is in the same open target transaction as the parts of 2: not acknowledged yet.
+    expect(source.acks).toEqual([]);
+    expect(sink.applied).toEqual([]);
+    source.push(tx(2), tx(3));
+    await until(() => source.acks.length > 0);
+    expect(sink.applied).toEqual([1, 2, 3]);
+    expect(source.acks).toEqual([31n]);
+    expect(sink.log).toEqual(['commit 30', 'ack 31']);
+    expect(runner.metrics.transactions).toBe(3);
+    await runner.stop();
+    await done;
+  });
+
+  it('reads the source again when the target fails inside a transaction in parts (the parts are gone), applying it once', async () => {
+    const sources = [new MemorySource([tx(1), part(2)]), new MemorySource([tx(1), part(2), tx(2)])];
+    const opened: Array<Lsn | undefined> = [];
+    const sink = new StreamingMemorySink();
+    const runner = new SyncRunner({
+      sink,
+      openSource: (context) => {
+        opened.push(context.checkpoint);
+        const next = sources[opened.length - 1];
+        return next ? Promise.resolve(next) : Promise.reject(new Error('no more sources'));
+      },
+      ...fast,
+    });
+    const done = runner.run();
+    await until(() => sink.streaming);
+    sink.streamFailures.push(new StranglerError('SYNC_TARGET_UNREACHABLE', 'connection lost'));
+    sources[0]?.push(tx(2));
+    await until(() => (sources[1]?.acks.length ?? 0) > 0);
+    expect(opened).toEqual([undefined, undefined]);
+    expect(sources[0]?.acks).toEqual([]);
+    expect(sink.applied).toEqual([1, 2]);
+    expect(sources[1]?.acks).toEqual([21n]);
+    await runner.stop();
+    await done;
+  });
+
+  it('rolls back the open target transaction when the source fails before the transaction ends', async () => {
+    const sources = [new MemorySource([part(1)]), new MemorySource([part(1), tx(1)])];
+    let opens = 0;
+    const sink = new StreamingMemorySink();
+    const runner = new SyncRunner({
+      sink,
+      openSource: () => {
+        const next = sources[opens++];
+        return next ? Promise.resolve(next) : Promise.reject(new Error('no more sources'));
+      },
+      ...fast,
+    });
+    const done = runner.run();
+    await until(() => sink.streaming);
+    sources[0]?.fail(new Error('Connection terminated unexpectedly'));
+    await until(() => (sources[1]?.acks.length ?? 0) > 0);
+    expect(sink.aborted).toBe(1);
+    expect(sink.applied).toEqual([1]);
+    expect(sources[1]?.acks).toEqual([11n]);
+    await runner.stop();
+    await done;
   });
 });

@@ -8,7 +8,8 @@
  */
 import { messageOf, StranglerError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
-import { formatLsn, type ChangeSink, type ChangeSource, type Lsn, type SourceTransaction } from '../change.js';
+import { formatLsn, type ChangeSink, type ChangeSource, type Lsn, type Relation, type SourceTransaction } from '../change.js';
+import { isTransactionPart } from '../source/transaction-assembler.js';
 import { SyncMetrics } from './metrics.js';
 import { initialMachine, transition, type RetryPolicy, type RunnerEvent, type RunnerMachine } from './state-machine.js';
 
@@ -47,7 +48,23 @@ interface BatchingSource extends ChangeSource {
 
 const hasBatches = (source: ChangeSource): source is BatchingSource => typeof (source as Partial<BatchingSource>).batches === 'function';
 
-const RETRYABLE_CODES = new Set(['SYNC_SOURCE_UNREACHABLE', 'SYNC_TARGET_UNREACHABLE', 'SYNC_SLOT_IN_USE', 'SYNC_REPLICATION_FAILED']);
+/** A sink that can keep a target transaction open across calls (PgSink.applyStream), for sources that hand out TransactionParts. */
+interface StreamingSink extends ChangeSink {
+  readonly streaming: boolean;
+  applyStream(items: readonly SourceTransaction[]): Promise<{ open: boolean; checkpoint: Lsn | undefined }>;
+  abortStream(): Promise<void>;
+}
+
+const isStreamingSink = (sink: ChangeSink): sink is StreamingSink =>
+  typeof (sink as Partial<StreamingSink>).applyStream === 'function' && typeof (sink as Partial<StreamingSink>).abortStream === 'function';
+
+const RETRYABLE_CODES = new Set([
+  'SYNC_SOURCE_UNREACHABLE',
+  'SYNC_TARGET_UNREACHABLE',
+  'SYNC_SLOT_IN_USE',
+  'SYNC_REPLICATION_FAILED',
+  'SYNC_APPLY_RESTART',
+]);
 
 export function defaultIsRetryable(error: unknown): boolean {
   if (error instanceof StranglerError) return RETRYABLE_CODES.has(error.code);
@@ -186,6 +203,9 @@ export class SyncRunner {
       if (error instanceof SideError) this.fail(error.side, error.inner);
       else this.fail('source', error);
     } finally {
+      // A target transaction holding parts of an unfinished source transaction: the slot sends it again.
+      const sink = this.options.sink;
+      if (isStreamingSink(sink)) await sink.abortStream().catch(() => undefined);
       await source?.stop().catch((error: unknown) => this.logger.warn('closing the source failed', { error: messageOf(error) }));
     }
   }
@@ -195,6 +215,8 @@ export class SyncRunner {
       Symbol.asyncIterator
     ]();
     let pending: Promise<IteratorResult<SourceTransaction[]>> | undefined;
+    /** The end of the last whole transaction handed to the sink and not yet acknowledged. */
+    let toAck: Lsn | undefined;
     const next = (): Promise<IteratorResult<SourceTransaction[]>> => {
       pending ??= iterator.next().catch((error: unknown) => {
         throw new SideError('source', error);
@@ -218,12 +240,27 @@ export class SyncRunner {
         batch.push(...more.value);
         rows += countRows(more.value);
       }
-      const applied = await this.applyWithRetry(batch);
-      if (!applied) return;
-      const last = batch[batch.length - 1];
-      if (last) {
-        source.acknowledge(last.endLsn);
-        this.lastAcked = last.endLsn;
+      for (const tx of batch) if (!isPart(tx)) toAck = tx.endLsn;
+      const sink = this.options.sink;
+      if (isStreamingSink(sink) && (sink.streaming || batch.some(isPart))) {
+        // Parts of a transaction still being received: its earlier parts are only in the open
+        // target transaction, so a failure cannot retry this batch alone; the session restarts
+        // and the slot sends everything after the last acknowledgement again.
+        const skippedBefore = await sink.checkpoint().catch(() => undefined);
+        const result = await sink.applyStream(batch).catch((error: unknown) => {
+          throw new SideError('target', error);
+        });
+        this.record(batch, skippedBefore, result.checkpoint);
+        if (result.open) continue;
+        this.dispatch({ type: 'applied' });
+      } else {
+        const applied = await this.applyWithRetry(batch);
+        if (!applied) return;
+      }
+      if (toAck !== undefined) {
+        source.acknowledge(toAck);
+        this.lastAcked = toAck;
+        toAck = undefined;
       }
     }
   }
@@ -250,14 +287,26 @@ export class SyncRunner {
 
   private record(batch: SourceTransaction[], before: Lsn | undefined, checkpoint: Lsn | undefined): void {
     let skipped = 0;
+    let parts = 0;
+    // Counted per run of changes of one relation and op, not per change (a batch may hold 100,000).
+    const counts = new Map<Relation, Map<string, number>>();
     for (const tx of batch) {
+      const part = isPart(tx);
       if (before !== undefined && tx.commitLsn <= before && !tx.changes.every((change) => change.op === 'r')) {
-        skipped++;
+        if (part) parts++;
+        else skipped++;
         continue;
       }
-      for (const change of tx.changes) this.metrics.countEvents(`${change.relation.schema}.${change.relation.table}`, change.op);
+      if (part) parts++;
+      for (const change of tx.changes) {
+        let byOp = counts.get(change.relation);
+        if (!byOp) counts.set(change.relation, (byOp = new Map()));
+        byOp.set(change.op, (byOp.get(change.op) ?? 0) + 1);
+      }
     }
-    this.metrics.transactions += batch.length - skipped;
+    for (const [relation, byOp] of counts)
+      for (const [op, count] of byOp) this.metrics.countEvents(`${relation.schema}.${relation.table}`, op, count);
+    this.metrics.transactions += batch.length - skipped - parts;
     this.metrics.skippedTransactions += skipped;
     if (checkpoint !== undefined) this.metrics.lastAppliedLsn = checkpoint;
     this.metrics.lastAppliedAt = this.now();
@@ -279,6 +328,8 @@ export class SyncRunner {
     return Promise.race([delay(ms), this.stopSignal]);
   }
 }
+
+const isPart = (tx: SourceTransaction): boolean => isTransactionPart(tx);
 
 function countRows(batch: readonly SourceTransaction[]): number {
   let rows = 0;

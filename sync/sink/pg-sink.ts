@@ -12,8 +12,8 @@ import { silentLogger, type Logger } from '../../common/logger.js';
 import { formatLsn, type ChangeEvent, type ChangeSink, type Lsn, type Row, type SourceTransaction } from '../change.js';
 import type { SchemaChangePolicy, TableMapping } from '../config/schema.js';
 import type { TablePlan } from '../mapping/compile.js';
-import { toOperations, type PutOperation, type TargetOperation } from '../mapping/operations.js';
-import { copyable, copyRows } from './copy-load.js';
+import { toOperations } from '../mapping/operations.js';
+import { copyable } from './copy-load.js';
 import {
   checkpointAndCommitSql,
   clearBookkeeping,
@@ -24,7 +24,8 @@ import {
   writeSnapshotProgress,
   type SnapshotProgress,
 } from './bookkeeping.js';
-import { OperationWriter } from './execute.js';
+import { isTransactionPart } from '../source/transaction-assembler.js';
+import { CopyConflict, OperationWriter } from './execute.js';
 import { Planner, type SourceColumnType } from './planner.js';
 
 export interface PgSinkOptions {
@@ -36,6 +37,8 @@ export interface PgSinkOptions {
   /** session_replication_role = replica while applying (default true), like PostgreSQL's own apply worker. */
   replicationRole?: boolean;
   connectTimeoutMs?: number;
+  /** Runs of inserts go in with COPY when the mapping allows it (default true); false: always upserts. */
+  copyInserts?: boolean;
   logger?: Logger;
 }
 
@@ -52,7 +55,14 @@ export interface ApplyStats {
   skipped: number;
   events: number;
   statements: number;
+  /** Groups of inserts written with COPY. */
+  copies: number;
+  /** Parts of source transactions applied before their end arrived (applyStream). */
+  parts: number;
 }
+
+/** After a COPY of inserts met an existing row, that table's inserts are upserts for this long (ms). */
+const COPY_BLOCK_MS = 60_000;
 
 /** A transaction of the initial copy: its rows are reads ('r'). */
 export function isSnapshotTransaction(tx: SourceTransaction): boolean {
@@ -68,7 +78,11 @@ export class PgSink implements ChangeSink {
   /** Per source table: whether its initial copy goes in with COPY (decided at its first chunk). */
   private readonly copyTables = new Map<string, boolean>();
   private readonly logger: Logger;
-  readonly totals: ApplyStats = { transactions: 0, skipped: 0, events: 0, statements: 0 };
+  /** Target table -> until when (ms) its inserts go in as upserts, after a COPY met an existing row. */
+  private readonly copyBlockedUntil = new Map<string, number>();
+  /** The target transaction applyStream() keeps open between calls. */
+  private open: { client: pg.Client; checkpoint: Lsn | undefined; state: ApplyState } | undefined;
+  readonly totals: ApplyStats = { transactions: 0, skipped: 0, events: 0, statements: 0, copies: 0, parts: 0 };
 
   constructor(private readonly options: PgSinkOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -138,54 +152,180 @@ export class PgSink implements ChangeSink {
   }
 
   async apply(transactions: readonly SourceTransaction[]): Promise<Lsn | undefined> {
+    if (this.open) throw new StranglerError('SYNC_APPLY_FAILED', 'apply() while a streamed transaction is open: call applyStream().');
     const checkpoint = await this.checkpoint();
-    const todo = transactions.filter((tx) => isSnapshotTransaction(tx) || checkpoint === undefined || tx.commitLsn > checkpoint);
-    this.totals.skipped += transactions.length - todo.length;
+    const todo = this.unapplied(transactions, checkpoint);
     if (todo.length === 0) return checkpoint;
-    const client = await this.connect();
-    let next = checkpoint;
-    let lastTx: SourceTransaction | undefined;
-    let streamed = 0;
-    const progress = new Map<string, SnapshotProgress>();
-    const writer = new OperationWriter(client);
     try {
-      await client.query('BEGIN');
-      for (const tx of todo) {
-        const snapshot = isSnapshotTransaction(tx);
-        for (const change of tx.changes) {
-          const plan = await this.planner.planFor(client, change.relation);
-          if (snapshot)
-            trackSnapshot(progress, change.relation.schema, change.relation.table, change.source.snapshot, change.after, change.relation);
-          if (!plan) continue;
-          for (const operation of toOperations(plan, change)) await writer.write(operation);
-        }
-        const ends = snapshot ? tx.changes.some((change) => change.source.snapshot === 'last') : true;
-        if (ends && (next === undefined || tx.commitLsn > next)) {
-          next = tx.commitLsn;
-          lastTx = tx;
-        }
-        if (!snapshot) streamed++;
-      }
-      await writer.flush();
-      for (const entry of progress.values()) await writeSnapshotProgress(client, this.options.slot, entry);
-      if (lastTx && next !== undefined && next !== checkpoint)
-        await client.query(checkpointAndCommitSql(this.options.slot, next, lastTx.xid, streamed));
-      else await client.query('COMMIT');
+      return await this.applyTodo(todo, checkpoint);
     } catch (error) {
-      // Whatever happened, the target's checkpoint is the truth: read it again before the next apply.
+      if (!(error instanceof CopyConflict)) throw error;
+      // An insert met a row the target already holds (a resumed copy's overlap, or a row written
+      // there by someone else): nothing was committed; apply the same batch with upserts.
+      this.blockCopy(error);
+      return this.applyTodo(todo, checkpoint);
+    }
+  }
+
+  /** True while a target transaction holds parts of a source transaction whose end has not been applied yet. */
+  get streaming(): boolean {
+    return this.open !== undefined;
+  }
+
+  /**
+   * Like apply(), but the items may end with parts of a source transaction still being received
+   * (TransactionPart): they are written into a target transaction that stays open, and the next
+   * call goes on in it, until an item that ends a transaction is last; then the checkpoint (the
+   * last commit LSN) and the COMMIT go in. A large source transaction is thus applied while the
+   * rest of it arrives, and never held whole in memory. `open` says whether the target
+   * transaction is still open (nothing of it is committed: acknowledge nothing yet). A failure
+   * rolls everything open back, and the parts are gone: the caller must read the source again
+   * from its last acknowledgement.
+   */
+  async applyStream(items: readonly SourceTransaction[]): Promise<{ open: boolean; checkpoint: Lsn | undefined }> {
+    const last = items[items.length - 1];
+    const ends = last === undefined || !isTransactionPart(last);
+    if (!this.open && ends) return { open: false, checkpoint: await this.apply(items) };
+    const checkpoint = this.open ? this.open.checkpoint : await this.checkpoint();
+    const todo = this.unapplied(items, checkpoint);
+    if (!this.open && todo.length === 0) return { open: false, checkpoint };
+    const client = this.open?.client ?? (await this.connect());
+    try {
+      if (!this.open) {
+        await client.query('BEGIN');
+        this.open = { client, checkpoint, state: newState(checkpoint) };
+      }
+      const state = this.open.state;
+      // The open COPY of a run of inserts stays open across parts: rows go in as they arrive.
+      await this.writeTransactions(client, todo, state, ends);
+      if (!ends) return { open: true, checkpoint };
+      this.open = undefined;
+      return { open: false, checkpoint: await this.commit(client, state, checkpoint) };
+    } catch (error) {
+      const writer = this.open?.state.writer;
+      this.open = undefined;
+      await writer?.abort();
       await client.query('ROLLBACK').catch(() => undefined);
       this.knownLoaded = false;
       this.planner.reset();
       if (isConnectionError(error)) this.drop(client);
+      if (error instanceof CopyConflict) {
+        this.blockCopy(error);
+        throw new StranglerError(
+          'SYNC_APPLY_RESTART',
+          `An insert into ${error.plan.targetSql} met a row the target already holds, inside a transaction applied while it was received; it is read again from the source and upserted.`,
+          { cause: error },
+        );
+      }
       throw isStranglerError(error) ? error : targetError(error);
     }
+  }
+
+  /** Rolls back the target transaction applyStream() left open (the source stream ended before its end). */
+  async abortStream(): Promise<void> {
+    const open = this.open;
+    this.open = undefined;
+    if (!open) return;
+    await open.state.writer?.abort();
+    await open.client.query('ROLLBACK').catch(() => undefined);
+    this.knownLoaded = false;
+    this.planner.reset();
+  }
+
+  private unapplied(transactions: readonly SourceTransaction[], checkpoint: Lsn | undefined): SourceTransaction[] {
+    const todo = transactions.filter((tx) => isSnapshotTransaction(tx) || checkpoint === undefined || tx.commitLsn > checkpoint);
+    for (const tx of transactions) if (!todo.includes(tx) && !isTransactionPart(tx)) this.totals.skipped++;
+    return todo;
+  }
+
+  private blockCopy(conflict: CopyConflict): void {
+    this.copyBlockedUntil.set(conflict.plan.targetSql, Date.now() + COPY_BLOCK_MS);
+    this.logger.debug('an insert met an existing row: upserting', { table: conflict.plan.targetSql });
+  }
+
+  private copyAllowed(plan: TablePlan): boolean {
+    if (this.options.copyInserts === false) return false;
+    const until = this.copyBlockedUntil.get(plan.targetSql);
+    return until === undefined || until <= Date.now();
+  }
+
+  private async applyTodo(todo: readonly SourceTransaction[], checkpoint: Lsn | undefined): Promise<Lsn | undefined> {
+    const client = await this.connect();
+    const state = newState(checkpoint);
+    try {
+      await client.query('BEGIN');
+      await this.writeTransactions(client, todo, state);
+      return await this.commit(client, state, checkpoint);
+    } catch (error) {
+      // Whatever happened, the target's checkpoint is the truth: read it again before the next apply.
+      await state.writer?.abort();
+      await client.query('ROLLBACK').catch(() => undefined);
+      this.knownLoaded = false;
+      this.planner.reset();
+      if (isConnectionError(error)) this.drop(client);
+      throw isStranglerError(error) || error instanceof CopyConflict ? error : targetError(error);
+    }
+  }
+
+  /** Writes the rows of these transactions (or parts) into the open target transaction. */
+  private async writeTransactions(client: pg.Client, todo: readonly SourceTransaction[], state: ApplyState, flush = true): Promise<void> {
+    const writer = (state.writer ??= new OperationWriter(client, { copyAllowed: (plan) => this.copyAllowed(plan) }));
+    for (const tx of todo) {
+      const snapshot = isSnapshotTransaction(tx);
+      for (const change of tx.changes) {
+        // Planning a new relation queries the target (and may ALTER it): not while a COPY is open.
+        if (!this.planner.isPlanned(change.relation)) await writer.flush();
+        const plan = await this.planner.planFor(client, change.relation);
+        if (snapshot)
+          trackSnapshot(
+            state.progress,
+            change.relation.schema,
+            change.relation.table,
+            change.source.snapshot,
+            change.after,
+            change.relation,
+          );
+        if (!plan) continue;
+        for (const operation of toOperations(plan, change)) await writer.write(operation);
+      }
+      state.events += tx.changes.length;
+      if (isTransactionPart(tx)) {
+        state.parts++;
+        continue;
+      }
+      state.transactions++;
+      const ends = snapshot ? tx.changes.some((change) => change.source.snapshot === 'last') : true;
+      if (ends && (state.next === undefined || tx.commitLsn > state.next)) {
+        state.next = tx.commitLsn;
+        state.lastTx = tx;
+      }
+      if (!snapshot) state.streamed++;
+    }
+    if (flush) await writer.flush();
+    else await writer.push();
+  }
+
+  /** Snapshot progress, the checkpoint (the last commit LSN) and COMMIT; returns the new checkpoint. */
+  private async commit(client: pg.Client, state: ApplyState, checkpoint: Lsn | undefined): Promise<Lsn | undefined> {
+    if (state.writer) {
+      await state.writer.flush();
+      state.statements += state.writer.stats.statements;
+      state.copies += state.writer.stats.copies;
+    }
+    for (const entry of state.progress.values()) await writeSnapshotProgress(client, this.options.slot, entry);
+    const next = state.next;
+    if (state.lastTx && next !== undefined && next !== checkpoint)
+      await client.query(checkpointAndCommitSql(this.options.slot, next, state.lastTx.xid, state.streamed));
+    else await client.query('COMMIT');
     this.known = next;
-    this.totals.transactions += todo.length;
-    this.totals.events += todo.reduce((sum, tx) => sum + tx.changes.length, 0);
-    this.totals.statements += writer.stats.statements;
+    this.totals.transactions += state.transactions;
+    this.totals.events += state.events;
+    this.totals.statements += state.statements;
+    this.totals.copies += state.copies;
+    this.totals.parts += state.parts;
     this.logger.debug('applied', {
-      transactions: todo.length,
-      statements: writer.stats.statements,
+      transactions: state.transactions,
+      statements: state.statements,
       checkpoint: next === undefined ? null : formatLsn(next),
     });
     return next;
@@ -197,29 +337,21 @@ export class PgSink implements ChangeSink {
    */
   async applySnapshot(chunk: SnapshotChunk): Promise<void> {
     const client = await this.connect();
-    const writer = new OperationWriter(client);
-    let copied = false;
+    let writer: OperationWriter | undefined;
     try {
       await client.query('BEGIN');
-      const operations: TargetOperation[] = [];
+      // Plan first (catalog queries), then stream the rows: with COPY, the target inserts them while the next ones are mapped.
+      const first = chunk.events[0];
+      const firstPlan = first ? await this.planner.planFor(client, first.relation) : null;
+      const copy = firstPlan !== null && (await this.copyInto(client, chunk.table, firstPlan));
+      const streaming = new OperationWriter(client, { copyAllowed: () => copy, copyMinRows: 1 });
+      writer = streaming;
       for (const change of chunk.events) {
+        if (!this.planner.isPlanned(change.relation)) await streaming.flush();
         const plan = await this.planner.planFor(client, change.relation);
-        if (plan) operations.push(...toOperations(plan, change));
+        if (plan) for (const operation of toOperations(plan, change)) await streaming.write(operation);
       }
-      const puts = operations.filter((operation): operation is PutOperation => operation.kind === 'put' && operation.missing.length === 0);
-      const plan = puts[0]?.plan;
-      if (
-        plan &&
-        puts.length === operations.length &&
-        puts.every((put) => put.plan === plan) &&
-        (await this.copyInto(client, chunk.table, plan))
-      ) {
-        copied = true;
-        await copyRows(client, plan, puts);
-      } else {
-        for (const operation of operations) await writer.write(operation);
-        await writer.flush();
-      }
+      await streaming.flush();
       await writeSnapshotProgress(client, this.options.slot, {
         table: chunk.table,
         lastKey: chunk.lastKey ?? null,
@@ -228,10 +360,11 @@ export class PgSink implements ChangeSink {
       });
       await client.query('COMMIT');
     } catch (error) {
+      await writer?.abort();
       await client.query('ROLLBACK').catch(() => undefined);
       this.planner.reset();
       if (isConnectionError(error)) this.drop(client);
-      else if (copied && sqlState(error) === '23505') {
+      else if (error instanceof CopyConflict) {
         // Someone else wrote a row with one of our keys meanwhile: upsert this table's chunks from now on.
         this.copyTables.set(chunk.table, false);
         return this.applySnapshot(chunk);
@@ -239,7 +372,8 @@ export class PgSink implements ChangeSink {
       throw isStranglerError(error) ? error : targetError(error);
     }
     this.totals.events += chunk.events.length;
-    this.totals.statements += copied ? 1 : writer.stats.statements;
+    this.totals.statements += writer.stats.statements;
+    this.totals.copies += writer.stats.copies;
   }
 
   /** Whether this table's copy goes in with COPY: a plain mapping and a target table that was empty when its copy began. */
@@ -280,6 +414,36 @@ export class PgSink implements ChangeSink {
     this.client = undefined;
     if (client) await client.end().catch(() => undefined);
   }
+}
+
+/** What one target transaction has written so far. */
+interface ApplyState {
+  next: Lsn | undefined;
+  lastTx: SourceTransaction | undefined;
+  /** Streamed (not snapshot) source transactions ended in it. */
+  streamed: number;
+  transactions: number;
+  events: number;
+  statements: number;
+  copies: number;
+  parts: number;
+  progress: Map<string, SnapshotProgress>;
+  /** Kept across applyStream calls, so a COPY stays open while parts arrive. */
+  writer?: OperationWriter;
+}
+
+function newState(checkpoint: Lsn | undefined): ApplyState {
+  return {
+    next: checkpoint,
+    lastTx: undefined,
+    streamed: 0,
+    transactions: 0,
+    events: 0,
+    statements: 0,
+    copies: 0,
+    parts: 0,
+    progress: new Map(),
+  };
 }
 
 function trackSnapshot(
@@ -330,10 +494,6 @@ export function isConnectionError(error: unknown): boolean {
   if (CONNECTION_CODES.has(code)) return true;
   const message = messageOf(error);
   return /Connection terminated|connection timeout|not queryable|Client was closed|ECONNREFUSED|ECONNRESET|socket hang up/i.test(message);
-}
-
-function sqlState(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }
 
 function targetError(error: unknown): StranglerError {

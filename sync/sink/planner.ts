@@ -52,6 +52,11 @@ export class Planner {
     return this.bySource.get(`${relation.schema}.${relation.table}`);
   }
 
+  /** True when planFor(relation) answers from its cache (without a query). */
+  isPlanned(relation: Relation): boolean {
+    return this.byRelation.has(relation);
+  }
+
   /** The plan for a relation, or null when the relation is not mapped. Cached per Relation object. */
   async planFor(client: pg.ClientBase, relation: Relation): Promise<TablePlan | null> {
     const cached = this.byRelation.get(relation);

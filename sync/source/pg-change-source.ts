@@ -22,7 +22,7 @@ import { decodePgOutput } from './pgoutput-decoder.js';
 import { ReplicationConnection, type ConnectionOptions } from './replication-connection.js';
 import { parseReplicationMessage, standbyStatusUpdate } from './replication-protocol.js';
 import { assertSlotUsable, readSlot } from './slot-state.js';
-import { TransactionAssembler } from './transaction-assembler.js';
+import { isTransactionPart, TransactionAssembler } from './transaction-assembler.js';
 
 export interface PgChangeSourceOptions {
   connection: ConnectionOptions;
@@ -38,6 +38,11 @@ export interface PgChangeSourceOptions {
   ackSendDelayMs?: number;
   /** Emit a heartbeat message after this long without WAL (default 30 s; 0 disables). */
   heartbeatIntervalMs?: number;
+  /**
+   * Hand out a large transaction in parts of this many changes before its Commit arrived
+   * (TransactionPart: never acknowledged, its end follows). Off by default.
+   */
+  partChanges?: number;
   logger?: Logger;
   now?: () => number;
 }
@@ -115,7 +120,12 @@ export class PgChangeSource implements ChangeSource {
     this.connection = connection;
     const identity = await connection.identifySystem();
     if (this.stopping) return;
-    this.assembler = new TransactionAssembler({ database: identity.dbName, onTransaction: (tx) => this.enqueue(tx), now: this.now });
+    this.assembler = new TransactionAssembler({
+      database: identity.dbName,
+      onTransaction: (tx) => this.enqueue(tx),
+      now: this.now,
+      ...(this.options.partChanges !== undefined ? { partChanges: this.options.partChanges } : {}),
+    });
     const streaming = connection.startLogical({
       slot: this.options.slot,
       publication: this.options.publication,
@@ -283,11 +293,14 @@ export class PgChangeSource implements ChangeSource {
 
   private enqueue(tx: SourceTransaction): void {
     this.queue.push(tx);
-    this.unacked.push({ endLsn: tx.endLsn, commitTime: tx.commitTime });
-    this.lastDeliveredEnd = tx.endLsn;
-    this.lastCommitTime = tx.commitTime;
-    this.transactionCount++;
     this.changeCount += tx.changes.length;
+    if (!isTransactionPart(tx)) {
+      // A part has no end to acknowledge: the transaction counts once its Commit arrived.
+      this.unacked.push({ endLsn: tx.endLsn, commitTime: tx.commitTime });
+      this.lastDeliveredEnd = tx.endLsn;
+      this.lastCommitTime = tx.commitTime;
+      this.transactionCount++;
+    }
     this.queuedEvents += tx.changes.length;
     if (!this.paused && this.queuedEvents > this.highWater) {
       this.paused = true;

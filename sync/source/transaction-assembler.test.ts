@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Relation, SourceTransaction } from '../change.js';
 import { begin, commit, del, insert, relation, truncate, update } from './__fixtures__/pgoutput-builder.js';
 import { decodePgOutput } from './pgoutput-decoder.js';
-import { AssemblerError, TransactionAssembler } from './transaction-assembler.js';
+import { AssemblerError, isTransactionPart, TransactionAssembler } from './transaction-assembler.js';
 
 const DOCS: Relation = {
   oid: 16_401,
@@ -118,5 +118,43 @@ describe('TransactionAssembler', () => {
     expect(tx?.changes[99_999]?.after?.id).toBe('99999');
     // Linear work: well under a second on a slow shared core (quadratic would take minutes).
     expect(ms).toBeLessThan(5_000);
+  });
+});
+
+describe('TransactionAssembler with partChanges', () => {
+  it('hands out a large transaction in parts before its Commit, then the rest at Commit', () => {
+    const out: SourceTransaction[] = [];
+    const assembler = new TransactionAssembler({ database: 'shop', onTransaction: (tx) => out.push(tx), now: () => 42, partChanges: 2 });
+    const messages = [
+      relation(DOCS),
+      begin(0x900n, 2_000, 91),
+      insert(DOCS.oid, ['1', 'a', 'x']),
+      insert(DOCS.oid, ['2', 'b', 'x']),
+      insert(DOCS.oid, ['3', 'c', 'x']),
+      insert(DOCS.oid, ['4', 'd', 'x']),
+      insert(DOCS.oid, ['5', 'e', 'x']),
+      commit(0x900n, 0x950n, 2_000),
+      begin(0xa00n, 2_001, 92),
+      insert(DOCS.oid, ['6', 'f', 'x']),
+      commit(0xa00n, 0xa30n, 2_001),
+    ];
+    const seen: number[] = [];
+    for (const message of messages) {
+      assembler.push(decodePgOutput(message));
+      seen.push(out.length);
+    }
+    // Parts come as soon as two changes are there, before the Commit; the commit brings the fifth.
+    expect(seen).toEqual([0, 0, 0, 1, 1, 2, 2, 3, 3, 3, 4]);
+    const [first, second, end, small] = out;
+    expect(first && isTransactionPart(first)).toBe(true);
+    expect(second && isTransactionPart(second)).toBe(true);
+    expect(end && isTransactionPart(end)).toBe(false);
+    expect(small && isTransactionPart(small)).toBe(false);
+    // A part knows its transaction's commit LSN (from Begin) but has no end to acknowledge.
+    expect(first).toMatchObject({ xid: 91, commitLsn: 0x900n, endLsn: 0n, commitTime: 2_000, relations: [DOCS] });
+    expect(second).toMatchObject({ xid: 91, commitLsn: 0x900n, endLsn: 0n, relations: [] });
+    expect(end).toMatchObject({ xid: 91, commitLsn: 0x900n, endLsn: 0x950n, relations: [] });
+    expect(out.map((tx) => tx.changes.map((change) => change.after?.id))).toEqual([['1', '2'], ['3', '4'], ['5'], ['6']]);
+    expect(assembler.inTransaction).toBe(false);
   });
 });

@@ -10,10 +10,32 @@ import { UNCHANGED_TOAST, type PgOutputMessage, type TupleValue } from './pgoutp
 export interface AssemblerOptions {
   /** The source database name (Debezium `source.db`). */
   database: string;
-  /** Called with each committed transaction, in commit order. */
+  /** Called with each committed transaction, in commit order (and with each TransactionPart, see partChanges). */
   onTransaction: (transaction: SourceTransaction) => void;
   /** When the sync saw the change (ms since the epoch); defaults to Date.now. */
   now?: () => number;
+  /**
+   * Hand out an open transaction's changes in parts of this many (TransactionPart, before its
+   * Commit arrived), so the consumer can apply a large transaction while the rest of it is
+   * still being received; the transaction given at Commit then holds only the changes after
+   * the last part. Off by default.
+   */
+  partChanges?: number;
+}
+
+/**
+ * The first changes of a transaction whose Commit has not arrived yet (AssemblerOptions.partChanges).
+ * Its commitLsn and commitTime are those of the Begin message (pgoutput Begin: "the final LSN of
+ * the transaction", the commit timestamp), so a consumer can tell whether it applied this
+ * transaction before; endLsn is unknown (0) and must never be acknowledged. Parts always arrive
+ * in order, and the same transaction's end follows (as a SourceTransaction) unless the stream fails.
+ */
+export interface TransactionPart extends SourceTransaction {
+  partial: true;
+}
+
+export function isTransactionPart(tx: SourceTransaction): tx is TransactionPart {
+  return (tx as Partial<TransactionPart>).partial === true;
 }
 
 interface OpenTransaction {
@@ -144,6 +166,14 @@ export class TransactionAssembler {
     const event: ChangeEvent = { op, before, after, source, ts_ms: this.now(), relation };
     if (unchanged.length > 0) event.unchangedToast = unchanged;
     open.transaction.changes.push(event);
+    const partChanges = this.options.partChanges;
+    if (partChanges !== undefined && open.transaction.changes.length >= partChanges) {
+      const tx = open.transaction;
+      const part: TransactionPart = { ...tx, partial: true };
+      tx.changes = [];
+      tx.relations = [];
+      this.options.onTransaction(part);
+    }
   }
 }
 

@@ -1,0 +1,175 @@
+/**
+ * Wiring, without touching the runner: `startDebeziumIngest` is SyncRunner + PgSink +
+ * DebeziumHttpSource (Debezium Server's HTTP sink in, the service's tables out, the same
+ * checkpoint table and mapping as `strangler sync`); `startNatsPublisher` is a second pipeline
+ * PgChangeSource -> NatsJetStreamPublisher on its own slot (`publish.nats.slot`, default
+ * `<slot>_nats`), which publishes the changes committed after its slot was created.
+ */
+import type pg from 'pg';
+import { StranglerError } from '../../common/errors.js';
+import { silentLogger, type Logger } from '../../common/logger.js';
+import type { ChangeSink, ChangeSource } from '../change.js';
+import { splitTableName } from '../config/load.js';
+import type { SyncConfig } from '../config/schema.js';
+import { serveMetrics, SyncMetrics, type MetricsServer } from '../runner/metrics.js';
+import { SyncRunner, type OpenContext } from '../runner/runner.js';
+import { PgSink } from '../sink/pg-sink.js';
+import { createSlot, PgChangeSource, setupSource } from '../source/index.js';
+import { DebeziumHttpSource } from './http-source.js';
+import { NatsJetStreamPublisher } from './nats-publisher.js';
+
+export interface PipelineHandle<Sink extends ChangeSink> {
+  readonly runner: SyncRunner;
+  readonly sink: Sink;
+  readonly metrics: SyncMetrics;
+  readonly metricsUrl: string | undefined;
+  /** Settles when the pipeline ends: resolves after stop(), rejects on a failure retrying cannot fix. */
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface DebeziumIngestHandle extends PipelineHandle<PgSink> {
+  /** `http://host:port/`: where Debezium Server's HTTP sink should POST. */
+  readonly url: string;
+  /** The listener of the current session. */
+  readonly source: () => DebeziumHttpSource | undefined;
+}
+
+export interface StartDebeziumIngestOptions {
+  config: Readonly<SyncConfig>;
+  /** Only the target: the source is Debezium. */
+  urls: { readonly targetUrl: string };
+  /** Where `debezium.tokenEnv` is looked up (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Overrides debezium.listen (e.g. `127.0.0.1:0` in tests). */
+  listen?: string;
+  /** Overrides metrics.listen. */
+  metricsListen?: string;
+  logger?: Logger;
+}
+
+export async function startDebeziumIngest(options: StartDebeziumIngestOptions): Promise<DebeziumIngestHandle> {
+  const { config } = options;
+  const logger = options.logger ?? silentLogger;
+  const debezium = config.debezium;
+  let token: string | undefined;
+  if (debezium?.tokenEnv !== undefined) {
+    token = (options.env ?? process.env)[debezium.tokenEnv];
+    if (token === undefined || token === '')
+      throw new StranglerError(
+        'CONFIG_ENV_MISSING',
+        `debezium.tokenEnv names the environment variable ${debezium.tokenEnv}, which is not set. Set it to the bearer token the sender puts in its Authorization header.`,
+      );
+  }
+  const sink = new PgSink({
+    url: options.urls.targetUrl,
+    slot: config.slot,
+    mappings: config.tables,
+    schemaChange: config.schemaChange,
+    replicationRole: config.target.replicationRole,
+    logger: logger.child({ part: 'sink' }),
+  });
+  let current: DebeziumHttpSource | undefined;
+  let listening: (url: string) => void = () => undefined;
+  const firstUrl = new Promise<string>((resolve) => (listening = resolve));
+  const openSource = async (context: OpenContext): Promise<ChangeSource> => {
+    current = await DebeziumHttpSource.listen({
+      listen: options.listen ?? debezium?.listen ?? '127.0.0.1:8083',
+      quietMs: debezium?.quietPeriod ?? 20,
+      ...(debezium ? { placeholder: debezium.placeholder } : {}),
+      ...(token !== undefined ? { token } : {}),
+      ...(context.checkpoint !== undefined ? { appliedThrough: context.checkpoint } : {}),
+      logger: logger.child({ part: 'debezium' }),
+    });
+    listening(current.url);
+    return current;
+  };
+  const pipeline = await startPipeline(config, sink, openSource, logger, options.metricsListen);
+  const url = await Promise.race([firstUrl, pipeline.done.then(() => undefined)]);
+  if (url === undefined) throw new StranglerError('SYNC_DEBEZIUM_LISTEN', 'The Debezium listener did not start.');
+  return { ...pipeline, url, source: () => current };
+}
+
+export interface StartNatsPublisherOptions {
+  config: Readonly<SyncConfig>;
+  urls: { readonly sourceUrl: string };
+  logger?: Logger;
+  metricsListen?: string;
+}
+
+export async function startNatsPublisher(options: StartNatsPublisherOptions): Promise<PipelineHandle<NatsJetStreamPublisher>> {
+  const { config } = options;
+  const nats = config.publish?.nats;
+  if (!nats) throw new StranglerError('CONFIG_INVALID', 'publish.nats is not set in the config: give url, stream and subjectPrefix.');
+  const logger = options.logger ?? silentLogger;
+  const slot = nats.slot ?? `${config.slot}_nats`;
+  const connection: pg.ClientConfig = { connectionString: options.urls.sourceUrl, connectionTimeoutMillis: 10_000 };
+  const tables = config.tables.map((mapping) => splitTableName(mapping.source));
+  const sink = await NatsJetStreamPublisher.connect({
+    url: nats.url,
+    stream: nats.stream,
+    subjectPrefix: nats.subjectPrefix,
+    name: slot,
+    bucket: nats.bucket,
+    duplicateWindowMs: nats.duplicateWindow,
+    schemas: nats.schemas,
+    logger: logger.child({ part: 'nats' }),
+  });
+  const openSource = async (context: OpenContext): Promise<ChangeSource> => {
+    const setup = await setupSource({ connection, slot, publication: config.publication, tables });
+    // A new slot starts at its consistent point: what commits from then on is published.
+    const start = setup.slot.exists ? context.checkpoint : await createSlot(connection, slot);
+    const source = new PgChangeSource({
+      connection,
+      slot,
+      publication: config.publication,
+      ...(start !== undefined ? { startLsn: start } : {}),
+      heartbeatIntervalMs: config.heartbeat,
+      logger: logger.child({ part: 'source' }),
+    });
+    try {
+      await source.start();
+    } catch (error) {
+      await source.stop().catch(() => undefined);
+      throw error;
+    }
+    return source;
+  };
+  return startPipeline(config, sink, openSource, logger, options.metricsListen, false);
+}
+
+async function startPipeline<Sink extends ChangeSink>(
+  config: Readonly<SyncConfig>,
+  sink: Sink,
+  openSource: (context: OpenContext) => Promise<ChangeSource>,
+  logger: Logger,
+  metricsListen: string | undefined,
+  serve = true,
+): Promise<PipelineHandle<Sink>> {
+  const metrics = new SyncMetrics();
+  const runner = new SyncRunner({
+    sink,
+    openSource,
+    batching: config.batching,
+    retry: { initialMs: config.retry.initial, maxMs: config.retry.max },
+    logger,
+    metrics,
+  });
+  let server: MetricsServer | undefined;
+  if (serve && config.metrics.enabled) server = await serveMetrics(metrics, metricsListen ?? config.metrics.listen);
+  const done = runner.run().finally(async () => {
+    await server?.close();
+  });
+  done.catch(() => undefined);
+  return {
+    runner,
+    sink,
+    metrics,
+    metricsUrl: server?.url,
+    done,
+    stop: async () => {
+      await runner.stop();
+      await done.catch(() => undefined);
+    },
+  };
+}
