@@ -7,8 +7,10 @@
 import cluster, { type Worker } from 'node:cluster';
 import { messageOf } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
+import { FIGURES_INTERVAL_MS, collectFigures, sumInstances, sumRoutes, type WorkerFigures } from './cluster-figures.js';
 import { loadProxyConfig } from './config/load.js';
 import type { ProxyControl } from './control.js';
+import type { RegistrySnapshot } from './metrics/registry.js';
 import type { RunningProxy } from './server.js';
 import { watchConfigFile } from './watch.js';
 
@@ -18,7 +20,10 @@ type ControlOp =
   | { op: 'setEnabled'; route: string; enabled: boolean };
 
 export type ClusterMessage =
-  { type: 'strangler:listening'; url: string } | { type: 'strangler:reload' } | ({ type: 'strangler:control' } & ControlOp);
+  | { type: 'strangler:listening'; url: string }
+  | { type: 'strangler:reload' }
+  | ({ type: 'strangler:control' } & ControlOp)
+  | ({ type: 'strangler:figures' } & WorkerFigures);
 
 function isClusterMessage(value: unknown): value is ClusterMessage {
   return (
@@ -64,6 +69,10 @@ export async function startPrimary(options: PrimaryOptions): Promise<ClusterHand
         if (listening >= options.workers) resolveUrl(message.url);
       } else if (message.type === 'strangler:control' || message.type === 'strangler:reload') {
         broadcast(message, worker);
+      } else if (message.type === 'strangler:figures') {
+        // Worker 1 serves /metrics and the admin API: it sums everyone's figures.
+        const first = workers.get(1);
+        if (first !== undefined && first !== worker && first.isConnected()) first.send(message);
       }
     });
     worker.on('exit', (code, signal) => {
@@ -105,12 +114,23 @@ export async function startPrimary(options: PrimaryOptions): Promise<ClusterHand
   };
 }
 
+export interface ClusterWorker {
+  /** Changes made here reach the other workers; counters include the other workers' figures (see cluster-figures.ts). */
+  control: ProxyControl;
+  /** Called with each figures message from another worker (on worker 1). */
+  onFigures(listener: (figures: WorkerFigures) => void): void;
+  /** Sends this worker's figures to worker 1 every FIGURES_INTERVAL_MS until the returned stop is called. */
+  shareFigures(worker: string, metrics: () => RegistrySnapshot): () => void;
+}
+
 /**
  * In a worker: answers the primary's messages and returns a control whose changes also
  * reach the other workers. The primary stops a worker with SIGTERM (graceful, like a user).
  */
-export function joinCluster(proxy: RunningProxy, logger: Logger): ProxyControl {
+export function joinCluster(proxy: RunningProxy, logger: Logger): ClusterWorker {
   const control = proxy.control;
+  const others = new Map<string, WorkerFigures>();
+  const figureListeners: Array<(figures: WorkerFigures) => void> = [];
   const send = (message: ClusterMessage): void => {
     if (process.send) process.send(message);
   };
@@ -123,15 +143,20 @@ export function joinCluster(proxy: RunningProxy, logger: Logger): ProxyControl {
         if (message.op === 'replaceRoutes') control.replaceRoutes(message.routes);
         else if (message.op === 'setWeight') control.setWeight(message.route, message.percent);
         else control.setEnabled(message.route, message.enabled);
+      } else if (message.type === 'strangler:figures') {
+        const { worker, metrics, routes, instances } = message;
+        const figures: WorkerFigures = { worker, metrics, routes, instances };
+        others.set(worker, figures);
+        for (const listener of figureListeners) listener(figures);
       }
     } catch (error) {
       logger.error('change from another worker not applied', { error: messageOf(error) });
     }
   });
   send({ type: 'strangler:listening', url: proxy.url });
-  return {
-    routes: () => control.routes(),
-    instances: () => control.instances(),
+  const merged: ProxyControl = {
+    routes: () => (others.size === 0 ? control.routes() : sumRoutes(control.routes(), others.values())),
+    instances: () => (others.size === 0 ? control.instances() : sumInstances(control.instances(), others.values())),
     version: () => control.version(),
     config: () => control.config(),
     replaceRoutes(routes) {
@@ -149,6 +174,18 @@ export function joinCluster(proxy: RunningProxy, logger: Logger): ProxyControl {
     async reload() {
       await control.reload();
       send({ type: 'strangler:reload' });
+    },
+  };
+  return {
+    control: merged,
+    onFigures: (listener) => void figureListeners.push(listener),
+    shareFigures(worker, metrics) {
+      const timer = setInterval(
+        () => send({ type: 'strangler:figures', ...collectFigures(worker, control, metrics()) }),
+        FIGURES_INTERVAL_MS,
+      );
+      timer.unref();
+      return () => clearInterval(timer);
     },
   };
 }

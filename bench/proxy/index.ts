@@ -6,7 +6,8 @@
  *   node --import tsx bench/proxy/index.ts [--quick] [--long]
  *
  * --quick: one round of 3 s runs (under 50 s). --long: also 1,000,000 requests through our
- * proxy with its RSS sampled, to show it stays flat.
+ * proxy with its RSS sampled, to show it stays flat. --baseline-cli <main.js>: another build
+ * (e.g. a copy of the previous one) as a second row, `strangler (baseline)`, for before/after.
  */
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +28,8 @@ const option = (name: string): string | undefined => {
   return at === -1 ? undefined : args[at + 1];
 };
 const cli = option('--cli');
+/** Another build of the CLI (e.g. a copy of the previous one) measured as a second row, `strangler (baseline)`. */
+const baselineCli = option('--baseline-cli');
 /** Requests of the long run (--long); 1,000,000 unless --long-requests says otherwise. */
 const LONG_REQUESTS = Number(option('--long-requests') ?? 1_000_000);
 /** Extra node flags for our proxy, e.g. `--node-flags "--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
@@ -149,6 +152,19 @@ async function main(): Promise<void> {
       stops.push(running.stop);
     }
     targets.push(ours);
+
+    if (baselineCli !== undefined) {
+      const baseline: Target = { name: 'strangler (baseline)', port: await freePort() };
+      baseline.process = await startOurs({
+        entry: { args: [resolve(baselineCli)], from: baselineCli },
+        workDir: WORK,
+        port: baseline.port,
+        upstreamPort,
+        configName: 'strangler-baseline.yaml',
+      });
+      stops.push(baseline.process.stop);
+      targets.push(baseline);
+    }
 
     const routed: Target = { name: 'strangler (route→service)', port: await freePort() };
     if (divert && entry) {

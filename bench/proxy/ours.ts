@@ -20,6 +20,8 @@ export interface OursOptions {
   divert?: boolean;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** Names the config file (several instances in one run). */
+  configName?: string;
 }
 
 const NOT_LANDED = /notAvailable|not landed/;
@@ -66,7 +68,7 @@ export interface RunningOurs extends Running {
 export async function startOurs(options: OursOptions): Promise<RunningOurs> {
   const entry = options.entry;
   const adminPort = await freePort();
-  const config = join(options.workDir, options.divert ? 'strangler-divert.yaml' : 'strangler.yaml');
+  const config = join(options.workDir, options.configName ?? (options.divert ? 'strangler-divert.yaml' : 'strangler.yaml'));
   const upstream = `http://127.0.0.1:${options.upstreamPort}`;
   const lines = [
     `listen: { host: 127.0.0.1, port: ${options.port} }`,

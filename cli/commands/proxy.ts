@@ -10,6 +10,7 @@ import { StranglerError } from '../../common/errors.js';
 import { createLogger, type Logger } from '../../common/logger.js';
 import type { ClusterWorker } from '../../strangler-proxy/cluster.js';
 import type { ProxyControl, ProxyObserver, RunningProxy } from '../../strangler-proxy/index.js';
+import type { ProxyMetrics } from '../../strangler-proxy/metrics/index.js';
 import { flag, numberOption, stringOption } from '../_args.js';
 import { EXIT, type Command, type CommandIO } from '../_command.js';
 
@@ -20,9 +21,21 @@ interface Stoppable {
   close(): Promise<void>;
 }
 
+const hasAdmin = (config: unknown): boolean =>
+  typeof config === 'object' && config !== null && 'admin' in config && config.admin !== undefined;
+
+/** The proxy's metrics, fed by every request from now on; `index` names this process in the per-worker counter. */
+async function createMetrics(index: string, ownProcess: boolean): Promise<ProxyMetrics> {
+  const { createProxyMetrics } = await import('../../strangler-proxy/metrics/index.js');
+  const metrics = createProxyMetrics({ processMetrics: ownProcess, worker: index });
+  observers.push(metrics);
+  return metrics;
+}
+
 async function startAdmin(
   proxy: RunningProxy,
   control: ProxyControl,
+  metrics: ProxyMetrics | undefined,
   logger: Logger,
   io: CommandIO,
   worker: ClusterWorker | undefined,
@@ -30,28 +43,20 @@ async function startAdmin(
   const config = proxy.control.config();
   const admin = typeof config === 'object' && config !== null && 'admin' in config ? config.admin : undefined;
   if (admin === undefined) return [];
-  const [{ startAdminServer, adminConfigSchema }, { createProxyMetrics }] = await Promise.all([
-    import('../../strangler-proxy/admin/index.js'),
-    import('../../strangler-proxy/metrics/index.js'),
-  ]);
+  const { startAdminServer, adminConfigSchema } = await import('../../strangler-proxy/admin/index.js');
   const { validate } = await import('../../common/config/schema.js');
-  const metrics = createProxyMetrics();
-  observers.push(metrics);
+  const counted = metrics ?? (await createMetrics('1', true));
   // The other workers' counters, summed into this worker's /metrics.
-  worker?.onFigures((figures) => metrics.merge(figures.worker, figures.metrics));
-  const server = await startAdminServer(control, metrics, validate(adminConfigSchema, admin, 'admin'), logger, { env: io.env });
+  worker?.onFigures((figures) => counted.merge(figures.worker, figures.metrics));
+  const server = await startAdminServer(control, counted, validate(adminConfigSchema, admin, 'admin'), logger, { env: io.env });
   io.stdout(`strangler proxy: admin API and /metrics on ${server.url}\n`);
-  return [server, { close: () => Promise.resolve(metrics.stop()) }];
+  return [server, { close: () => Promise.resolve(counted.stop()) }];
 }
 
 /** A worker without the admin API counts its own traffic and sends it to worker 1 (when there is an admin API). */
-async function shareFigures(proxy: RunningProxy, worker: ClusterWorker, index: string): Promise<Stoppable[]> {
-  const config = proxy.control.config();
-  if (typeof config !== 'object' || config === null || !('admin' in config) || config.admin === undefined) return [];
-  const { createProxyMetrics } = await import('../../strangler-proxy/metrics/index.js');
-  const metrics = createProxyMetrics({ processMetrics: false });
+function shareFigures(proxy: RunningProxy, metrics: ProxyMetrics | undefined, worker: ClusterWorker, index: string): Stoppable[] {
+  if (metrics === undefined || !hasAdmin(proxy.control.config())) return [];
   metrics.attach(proxy.control);
-  observers.push(metrics);
   const stop = worker.shareFigures(index, () => metrics.snapshot());
   return [{ close: () => Promise.resolve(stop()) }];
 }
@@ -113,6 +118,10 @@ export const proxyCommand: Command = {
     }
 
     const workerPort = io.env.STRANGLER_PORT === undefined ? port : Number(io.env.STRANGLER_PORT);
+    const index = io.env.STRANGLER_WORKER_INDEX ?? '1';
+    const servesAdmin = !cluster.isWorker || index === '1';
+    // The metrics exist before the proxy listens, so they count from the first request on.
+    const metrics = hasAdmin(await loadProxyConfig(configPath)) ? await createMetrics(index, servesAdmin) : undefined;
     const proxy = await startProxy({
       configPath,
       // In a cluster the primary watches the file and tells every worker.
@@ -135,11 +144,10 @@ export const proxyCommand: Command = {
       control = worker.control;
     }
     const stoppables: Stoppable[] = [];
-    const index = io.env.STRANGLER_WORKER_INDEX ?? '1';
     try {
       // One admin API per proxy: in a cluster, worker 1's; the others send it their counters.
-      if (worker === undefined || index === '1') stoppables.push(...(await startAdmin(proxy, control, logger, io, worker)));
-      else stoppables.push(...(await shareFigures(proxy, worker, index)));
+      if (worker === undefined || servesAdmin) stoppables.push(...(await startAdmin(proxy, control, metrics, logger, io, worker)));
+      else stoppables.push(...shareFigures(proxy, metrics, worker, index));
     } catch (error) {
       await proxy.close();
       throw error;

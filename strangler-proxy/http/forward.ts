@@ -1,13 +1,13 @@
 /**
  * The hot path: one client request → route decision → an upstream instance over its
  * keep-alive pool → the response streamed back. Bodies stream both ways with
- * backpressure (the request is handed to undici as a stream, the response piped), never
- * buffered. A diverted request that fails falls back to the monolith when that is safe:
+ * backpressure (the request is handed to undici as a stream; the response goes from undici's
+ * parser to the client socket through a dispatch handler, upstream-call.ts), never buffered
+ * beyond BODY_BUFFER_BYTES. A diverted request that fails falls back to the monolith when that is safe:
  * always for idempotent bodiless requests, and for any request the upstream surely never
  * saw (connection refused) whose body has not been read yet.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../common/logger.js';
@@ -19,6 +19,7 @@ import { readSmallBody, type ShadowTrip } from '../shadow/trip.js';
 import type { Instance } from '../upstream/instance.js';
 import type { UpstreamService } from '../upstream/service.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
+import { callUpstream, type BodySink, type UpstreamCall } from './upstream-call.js';
 import { CLIENT_GONE, NO_INSTANCE, classifyFailure, sendProxyError, type FailureClass } from './upstream-errors.js';
 
 /** RFC 9110 §9.2.2: idempotent methods may be sent again. */
@@ -47,8 +48,8 @@ interface Exchange {
   fallback: boolean;
   retries: number;
   headers: string[] | undefined;
-  /** Emits `abort` when the client goes away before the answer is complete (undici takes an emitter as signal). */
-  signal: EventEmitter;
+  /** The attempt in progress: aborted when the client goes away before the answer is complete. */
+  call: UpstreamCall | undefined;
   clientGone: boolean;
   /** This request is copied to the shadow side (routes with `shadow` only). */
   shadow: ShadowTrip | undefined;
@@ -57,8 +58,14 @@ interface Exchange {
 }
 
 type Attempt =
-  | { ok: true; response: Dispatcher.ResponseData; instance: Instance; service: UpstreamService }
+  | { ok: true; response: UpstreamCall; instance: Instance; service: UpstreamService }
   | { ok: false; failure: FailureClass; instance: Instance | undefined; service: UpstreamService };
+
+/** Response bytes held for a slow client before the upstream is paused (per request). */
+const BODY_BUFFER_BYTES = 128 * 1024;
+
+/** The abort reason given to undici when the client hangs up (classified as CLIENT_GONE through `clientGone`). */
+const CLIENT_ABORTED = Object.assign(new Error('the client went away'), { code: 'UND_ERR_ABORTED' });
 
 function requestHasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
@@ -113,30 +120,30 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     });
     const sentAt = performance.now();
     instance.onStart(Date.now());
-    return instance.pool
-      .request({
-        path,
-        method: exchange.facts.method as Dispatcher.HttpMethod,
-        headers: exchange.headers,
-        body: exchange.body ?? (exchange.hasBody ? req : null),
-        headersTimeout: (exchange.diverted ? routeTimeouts?.headers : undefined) ?? state.config.timeouts.upstreamHeaders,
-        bodyTimeout: (exchange.diverted ? routeTimeouts?.body : undefined) ?? state.config.timeouts.upstreamBody,
-        signal: exchange.signal,
-      })
-      .then(
-        (response): Attempt => {
-          const now = Date.now();
-          instance.onAnswer(response.statusCode, performance.now() - sentAt, now, () => service.mayEject(now));
-          return { ok: true, response, instance, service };
-        },
-        (error: unknown): Attempt => {
-          // A client that hangs up mid-upload makes the upload fail: not the instance's fault.
-          const failure = exchange.clientGone ? CLIENT_GONE : classifyFailure(error);
-          if (failure.clientGone) instance.onAbandoned();
-          else instance.onFailure(Date.now());
-          return { ok: false, failure, instance, service };
-        },
-      );
+    const { call, head } = callUpstream(instance.pool, {
+      path,
+      method: exchange.facts.method as Dispatcher.HttpMethod,
+      headers: exchange.headers,
+      body: exchange.body ?? (exchange.hasBody ? req : null),
+      headersTimeout: (exchange.diverted ? routeTimeouts?.headers : undefined) ?? state.config.timeouts.upstreamHeaders,
+      bodyTimeout: (exchange.diverted ? routeTimeouts?.body : undefined) ?? state.config.timeouts.upstreamBody,
+    });
+    exchange.call = call;
+    if (exchange.clientGone) call.abort(CLIENT_ABORTED);
+    return head.then(
+      (response): Attempt => {
+        const now = Date.now();
+        instance.onAnswer(response.statusCode, performance.now() - sentAt, now, () => service.mayEject(now));
+        return { ok: true, response, instance, service };
+      },
+      (error: unknown): Attempt => {
+        // A client that hangs up mid-upload makes the upload fail: not the instance's fault.
+        const failure = exchange.clientGone ? CLIENT_GONE : classifyFailure(error);
+        if (failure.clientGone) instance.onAbandoned();
+        else instance.onFailure(Date.now());
+        return { ok: false, failure, instance, service };
+      },
+    );
   };
 
   /** May this failed attempt be repeated elsewhere (another instance, or the monolith)? */
@@ -174,7 +181,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
   const discard = (attempt: Attempt): void => {
     if (!attempt.ok) return;
     attempt.instance.onEnd();
-    attempt.response.body.dump().catch(() => undefined);
+    attempt.response.dump();
   };
 
   const deliver = (exchange: Exchange, attempt: Attempt): void => {
@@ -201,7 +208,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     }
     const { response, instance } = attempt;
     if (exchange.clientGone) {
-      response.body.destroy();
+      response.abort(CLIENT_ABORTED);
       instance.onEnd();
       finish(exchange, 499, target, instance.key);
       return;
@@ -213,9 +220,6 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     }
     if (options.draining()) headers.connection = 'close';
     res.writeHead(response.statusCode, headers);
-    // pipe() keeps backpressure; stream.pipeline would allocate an AbortController and
-    // an AbortError per request on this path.
-    const body = response.body;
     // Fire and forget: the copy is sent now and compared after both ends; the client never waits for it.
     const trip = shadow !== undefined && !exchange.fallback ? shadow : undefined;
     if (trip !== undefined) {
@@ -227,7 +231,6 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
         upstreamHeaders: exchange.headers ?? [],
         hashKey: (route ? stickyKey(route, exchange.facts) : undefined) ?? exchange.facts.clientAddress,
       });
-      body.on('data', trip.onPrimaryData);
     }
     let ended = false;
     const end = (failed: boolean): void => {
@@ -235,15 +238,28 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
       ended = true;
       instance.onEnd();
       if (failed) {
-        body.destroy();
+        response.abort(CLIENT_ABORTED);
         res.destroy();
       }
       trip?.primaryEnded(!failed);
       finish(exchange, response.statusCode, target, instance.key);
     };
-    body.on('error', () => end(true));
     res.on('close', () => end(!res.writableFinished));
-    body.pipe(res);
+    // Straight from undici's parser to the client socket; a full socket buffer pauses the upstream.
+    const resume = (): void => response.resume();
+    const sink: BodySink = {
+      data: (chunk) => {
+        trip?.onPrimaryData(chunk);
+        // Past the socket's own high-water mark, keep reading up to BODY_BUFFER_BYTES before
+        // pausing the upstream: pausing at every full 16 KB socket buffer stalls large bodies.
+        if (res.write(chunk) || res.writableLength < BODY_BUFFER_BYTES) return true;
+        res.once('drain', resume);
+        return false;
+      },
+      end: () => res.end(),
+      error: () => end(true),
+    };
+    response.attach(sink);
   };
 
   const run = async (exchange: Exchange): Promise<void> => {
@@ -302,7 +318,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
       fallback: false,
       retries: 0,
       headers: undefined,
-      signal: new EventEmitter(),
+      call: undefined,
       clientGone: false,
       shadow: undefined,
       body: undefined,
@@ -310,7 +326,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     res.once('close', () => {
       if (res.writableFinished) return;
       exchange.clientGone = true;
-      exchange.signal.emit('abort');
+      exchange.call?.abort(CLIENT_ABORTED);
     });
     // Origin-form only (RFC 9112 §3.2.1): this is a reverse proxy, not a forward proxy.
     if (path.charCodeAt(0) !== 47 /* / */ || hasDotSegment(path)) {

@@ -40,6 +40,12 @@ const REQUEST_REPLACED = new Set([
   'tracestate',
 ]);
 
+/**
+ * Connection values that name no field but hop-by-hop ones already removed (nearly every
+ * message carries one of these): no set is built for them.
+ */
+const PLAIN_CONNECTION = new Set(['keep-alive', 'close', 'Keep-Alive', 'Close']);
+
 /** The field names a Connection header lists (lower case), e.g. `close, x-foo` → {close, x-foo}. */
 export function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
@@ -120,7 +126,7 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
   for (let index = 0; index < rawHeaders.length; index += 2) {
     const name = (rawHeaders[index] ?? '').toLowerCase();
     const value = rawHeaders[index + 1] ?? '';
-    if (name === 'connection') named = mergeTokens(named, value);
+    if (name === 'connection') named = PLAIN_CONNECTION.has(value) ? named : mergeTokens(named, value);
     else if (name === 'host') host = value;
     else if (name === 'traceparent') traceparent = traceparent === undefined ? value : 'invalid';
     else if (name === 'tracestate') tracestate = tracestate === undefined ? value : `${tracestate},${value}`;
@@ -168,7 +174,8 @@ function mergeTokens(into: Set<string> | undefined, value: string): Set<string> 
 
 /** The upstream's response headers minus hop-by-hop fields, ready for `res.writeHead`. */
 export function clientResponseHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): OutgoingHttpHeaders {
-  const named = connectionTokens(headers.connection);
+  const connection = headers.connection;
+  const named = typeof connection === 'string' && PLAIN_CONNECTION.has(connection) ? undefined : connectionTokens(connection);
   const out: OutgoingHttpHeaders = {};
   for (const name in headers) {
     if (isHopByHop(name, named)) continue;

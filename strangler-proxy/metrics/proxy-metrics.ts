@@ -7,7 +7,7 @@
  */
 import type { ProxyControl, ProxyObserver, RequestEvent, ShadowEvent } from '../control.js';
 import { registerProcessMetrics } from './process-metrics.js';
-import { Registry, type CounterChild, type HistogramChild } from './registry.js';
+import { Registry, type CounterChild, type HistogramChild, type RegistrySnapshot } from './registry.js';
 
 /** The `route` label of requests that matched no route (they go to the monolith). */
 export const UNMATCHED_ROUTE = '(none)';
@@ -20,6 +20,10 @@ export interface ProxyMetrics extends ProxyObserver {
   attach(control: ProxyControl): void;
   /** The text exposition of every metric. */
   expose(): string;
+  /** The per-request counters and histograms as plain data, for another process to sum in. */
+  snapshot(): RegistrySnapshot;
+  /** Sums `snapshot` (the latest from process `source`, e.g. a cluster worker) into every exposition. */
+  merge(source: string, snapshot: RegistrySnapshot): void;
   /** Stops the event-loop monitor. */
   stop(): void;
 }
@@ -38,6 +42,8 @@ export interface ProxyMetricsOptions {
   processMetrics?: boolean;
   /** Latency buckets in seconds. */
   buckets?: readonly number[];
+  /** This process's name in `strangler_proxy_worker_requests_total` (the worker index). Default "1". */
+  worker?: string;
 }
 
 export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetrics {
@@ -121,6 +127,22 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
   });
   const configVersion = registry.gauge({ name: 'strangler_proxy_config_version', help: 'Version of the config in effect.' }).labels();
   const reloads = registry.counter({ name: 'strangler_proxy_reloads_total', help: 'Configs applied since start.' }).labels();
+  const processes = registry
+    .gauge({
+      name: 'strangler_proxy_processes',
+      help: 'Proxy processes whose request counters are summed here: 1, or with --workers N the workers that have reported.',
+    })
+    .labels();
+  const workerRequests = registry.counter({
+    name: 'strangler_proxy_worker_requests_total',
+    help: 'Requests answered, by the worker process that answered them (with --workers N; "1" otherwise).',
+    labelNames: ['worker'],
+  });
+  const ownName = options.worker ?? '1';
+  /** Requests of each other process, from its latest snapshot. */
+  const othersRequests = new Map<string, number>();
+  /** Fed by the data plane of each process, so summed across workers (reloads and gauges are this process's own). */
+  const shared = new Set([requests, errors, fallbacks, retries, duration, shadowOutcomes, shadowMismatches].map((family) => family.name));
 
   const processMetrics = options.processMetrics === false ? undefined : registerProcessMetrics(registry);
   const bound = new Map<string, Map<string, Bound>>();
@@ -151,6 +173,11 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
   };
 
   registry.onCollect(() => {
+    processes.set(1 + registry.mergedSources);
+    let own = 0;
+    for (const child of requests.children()) own += child.value;
+    workerRequests.labels(ownName).value = own;
+    for (const [source, count] of othersRequests) workerRequests.labels(source).value = count;
     if (!control) return;
     configVersion.set(control.version());
     weight.clear();
@@ -204,6 +231,15 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
       control = next;
     },
     expose: () => registry.expose(),
+    snapshot: () => registry.snapshot(shared),
+    merge(source, snapshot) {
+      registry.merge(source, snapshot);
+      let count = 0;
+      for (const family of snapshot) {
+        if (family.name === requests.name && family.type === 'counter') for (const child of family.children) count += child.value;
+      }
+      othersRequests.set(source, count);
+    },
     stop: () => processMetrics?.stop(),
   };
 }

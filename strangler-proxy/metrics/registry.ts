@@ -73,11 +73,21 @@ export class HistogramChild {
 
 type Child = CounterChild | GaugeChild | HistogramChild;
 
+/**
+ * The counters and histograms of another process (a cluster worker), as plain data that
+ * crosses the IPC channel; `labels` is the formatted label block of each child.
+ */
+export type FamilySnapshot =
+  | { name: string; type: 'counter'; children: Array<{ labels: string; value: number }> }
+  | { name: string; type: 'histogram'; children: Array<{ labels: string; counts: number[]; sum: number; count: number }> };
+
+export type RegistrySnapshot = FamilySnapshot[];
+
 abstract class Family<L extends string, C extends Child> {
   readonly name: string;
   readonly help: string;
   readonly labelNames: readonly L[];
-  private readonly children = new Map<string, C>();
+  protected readonly childMap = new Map<string, C>();
 
   constructor(
     readonly type: MetricType,
@@ -115,31 +125,42 @@ abstract class Family<L extends string, C extends Child> {
       );
     }
     const key = values.join('\u0000');
-    let child = this.children.get(key);
+    let child = this.childMap.get(key);
     if (!child) {
       child = this.create(formatLabelPairs(this.labelNames, values));
-      this.children.set(key, child);
+      this.childMap.set(key, child);
     }
     return child;
   }
 
   /** Forgets a child (e.g. a route that was removed by a reload). */
   remove(...values: string[]): boolean {
-    return this.children.delete(values.join('\u0000'));
+    return this.childMap.delete(values.join('\u0000'));
   }
 
   /** Forgets every child. */
   clear(): void {
-    this.children.clear();
+    this.childMap.clear();
   }
 
   get size(): number {
-    return this.children.size;
+    return this.childMap.size;
   }
 
-  render(out: string[]): void {
+  /** Every child bound so far. */
+  children(): IterableIterator<C> {
+    return this.childMap.values();
+  }
+
+  /** Renders this family; `remote` holds the same family from other processes, summed in. */
+  render(out: string[], remote: readonly FamilySnapshot[] = []): void {
     out.push(`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} ${this.type}`);
-    for (const child of this.children.values()) this.renderChild(child, out);
+    if (remote.length === 0) for (const child of this.childMap.values()) this.renderChild(child, out);
+    else this.renderMerged(remote, out);
+  }
+
+  protected renderMerged(_remote: readonly FamilySnapshot[], out: string[]): void {
+    for (const child of this.childMap.values()) this.renderChild(child, out);
   }
 
   protected abstract renderChild(child: C, out: string[]): void;
@@ -154,6 +175,18 @@ export class Counter<L extends string = string> extends Family<L, CounterChild> 
   }
   protected renderChild(child: CounterChild, out: string[]): void {
     out.push(`${this.name}${labelBlock(child.labels)} ${formatValue(child.value)}`);
+  }
+  protected override renderMerged(remote: readonly FamilySnapshot[], out: string[]): void {
+    const sums = new Map<string, number>();
+    for (const child of this.childMap.values()) sums.set(child.labels, child.value);
+    for (const family of remote) {
+      if (family.type !== 'counter') continue;
+      for (const child of family.children) sums.set(child.labels, (sums.get(child.labels) ?? 0) + child.value);
+    }
+    for (const [labels, value] of sums) out.push(`${this.name}${labelBlock(labels)} ${formatValue(value)}`);
+  }
+  snapshot(): FamilySnapshot {
+    return { name: this.name, type: 'counter', children: [...this.childMap.values()].map(({ labels, value }) => ({ labels, value })) };
   }
 }
 
@@ -191,14 +224,49 @@ export class Histogram<L extends string = string> extends Family<L, HistogramChi
     return new HistogramChild(labels, this.bounds);
   }
   protected renderChild(child: HistogramChild, out: string[]): void {
+    this.renderSeries(child.labels, child.counts, child.sum, child.count, out);
+  }
+  private renderSeries(labels: string, counts: ArrayLike<number>, sum: number, count: number, out: string[]): void {
     // Buckets are cumulative in the exposition: each counts every sample <= its bound.
     let cumulative = 0;
-    for (let i = 0; i < child.counts.length; i++) {
-      cumulative += child.counts[i] as number;
-      out.push(`${this.name}_bucket${labelBlock(child.labels, this.le[i])} ${formatValue(cumulative)}`);
+    for (let i = 0; i < counts.length; i++) {
+      cumulative += counts[i] as number;
+      out.push(`${this.name}_bucket${labelBlock(labels, this.le[i])} ${formatValue(cumulative)}`);
     }
-    out.push(`${this.name}_sum${labelBlock(child.labels)} ${formatValue(child.sum)}`);
-    out.push(`${this.name}_count${labelBlock(child.labels)} ${formatValue(child.count)}`);
+    out.push(`${this.name}_sum${labelBlock(labels)} ${formatValue(sum)}`);
+    out.push(`${this.name}_count${labelBlock(labels)} ${formatValue(count)}`);
+  }
+  protected override renderMerged(remote: readonly FamilySnapshot[], out: string[]): void {
+    const merged = new Map<string, { counts: Float64Array; sum: number; count: number }>();
+    for (const child of this.childMap.values()) {
+      merged.set(child.labels, { counts: Float64Array.from(child.counts), sum: child.sum, count: child.count });
+    }
+    const slots = this.le.length;
+    for (const family of remote) {
+      if (family.type !== 'histogram') continue;
+      for (const child of family.children) {
+        // Another bucket layout cannot be added bucket by bucket; every worker runs the same code, so this is a guard only.
+        if (child.counts.length !== slots) continue;
+        let into = merged.get(child.labels);
+        if (!into) merged.set(child.labels, (into = { counts: new Float64Array(slots), sum: 0, count: 0 }));
+        for (let i = 0; i < slots; i++) into.counts[i] = (into.counts[i] as number) + (child.counts[i] as number);
+        into.sum += child.sum;
+        into.count += child.count;
+      }
+    }
+    for (const [labels, series] of merged) this.renderSeries(labels, series.counts, series.sum, series.count, out);
+  }
+  snapshot(): FamilySnapshot {
+    return {
+      name: this.name,
+      type: 'histogram',
+      children: [...this.childMap.values()].map((child) => ({
+        labels: child.labels,
+        counts: Array.from(child.counts),
+        sum: child.sum,
+        count: child.count,
+      })),
+    };
   }
 }
 
@@ -208,6 +276,8 @@ export class Registry {
   readonly contentType = EXPOSITION_CONTENT_TYPE;
   private readonly families = new Map<string, AnyFamily>();
   private readonly collectors: Array<() => void> = [];
+  /** The latest snapshot of each other process, by a name of the caller's choosing (e.g. the worker index). */
+  private readonly remote = new Map<string, ReadonlyMap<string, FamilySnapshot>>();
 
   counter<L extends string>(options: FamilyOptions<L>): Counter<L> {
     return this.add(new Counter<L>(options));
@@ -230,8 +300,42 @@ export class Registry {
   expose(): string {
     for (const collect of this.collectors) collect();
     const out: string[] = [];
-    for (const family of this.families.values()) family.render(out);
+    for (const family of this.families.values()) {
+      const remote: FamilySnapshot[] = [];
+      for (const source of this.remote.values()) {
+        const same = source.get(family.name);
+        if (same !== undefined) remote.push(same);
+      }
+      family.render(out, remote);
+    }
     return out.length === 0 ? '' : out.join('\n') + '\n';
+  }
+
+  /** The named counters and histograms as plain data, for another process to sum in (`merge`). */
+  snapshot(names: ReadonlySet<string>): RegistrySnapshot {
+    const out: RegistrySnapshot = [];
+    for (const family of this.families.values()) {
+      if (names.has(family.name) && !(family instanceof Gauge)) out.push(family.snapshot());
+    }
+    return out;
+  }
+
+  /**
+   * Keeps `snapshot` as the figures of process `source`, replacing its previous one; every
+   * exposition adds them to this registry's own. Families this registry does not have are ignored.
+   */
+  merge(source: string, snapshot: RegistrySnapshot): void {
+    const byName = new Map<string, FamilySnapshot>();
+    for (const family of snapshot) {
+      const own = this.families.get(family.name);
+      if (own !== undefined && own.type === family.type) byName.set(family.name, family);
+    }
+    this.remote.set(source, byName);
+  }
+
+  /** The processes whose figures are summed in, besides this one. */
+  get mergedSources(): number {
+    return this.remote.size;
   }
 
   private add<F extends AnyFamily>(family: F): F {

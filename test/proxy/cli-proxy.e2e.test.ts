@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseExposition } from '../../strangler-proxy/metrics/parse-exposition.js';
 import { runScript, startService, type ServiceProcess } from '../helpers/processes.js';
 import { ROOT, get, sleep, startUpstream, tempDir } from './helpers.js';
 
@@ -138,7 +139,7 @@ describe('strangler proxy (CLI)', () => {
     }
   });
 
-  it('runs --workers 2 on one port; every worker picks up a file change and an admin change', async () => {
+  it('runs --workers 2 on one port; /metrics and the admin counters sum both workers; every worker picks up a file change and an admin change', async () => {
     const token = 'cluster-test-token-0123456789';
     const admin = { admin: { listen: { host: '127.0.0.1', port: 0 }, tokenEnv: 'TEST_ADMIN_TOKEN' } };
     const file = writeConfig('two.yaml', 0, admin);
@@ -151,6 +152,46 @@ describe('strangler proxy (CLI)', () => {
     try {
       expect(proxy.output()).toContain(`2 workers listening on ${proxy.baseUrl}`);
       expect(await sides(`${proxy.baseUrl}/api/catalog/x`, 20)).toEqual(new Set(['monolith']));
+
+      // 40 fresh connections: the primary hands them to the workers in turn, so both serve
+      // some; worker 1's /metrics and admin API count all 60 requests once the other has reported.
+      const spread = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          fetch(`${proxy.baseUrl}/api/catalog/x`, { headers: { connection: 'close' } }).then((r) => r.status),
+        ),
+      );
+      expect(new Set(spread)).toEqual(new Set([200]));
+      await waitFor(() => Promise.resolve(/admin API and \/metrics on http:\/\//.test(proxy.output())));
+      const adminBase = /admin API and \/metrics on (http:\/\/[^\s]+)/.exec(proxy.output())?.[1] ?? '';
+      const auth = { authorization: `Bearer ${token}` };
+      const scrape = async (): Promise<{ requests: number; processes: number; upstream: number; byWorker: number[] }> => {
+        const parsed = parseExposition(await (await fetch(`${adminBase}/metrics`, { headers: auth })).text());
+        const sum = (name: string): number =>
+          parsed.samples.filter((sample) => sample.name === name).reduce((total, sample) => total + sample.value, 0);
+        return {
+          requests: sum('strangler_proxy_requests_total'),
+          processes: sum('strangler_proxy_processes'),
+          upstream: sum('strangler_proxy_upstream_requests_total'),
+          byWorker: ['1', '2'].map(
+            (worker) =>
+              parsed.samples.find((sample) => sample.name === 'strangler_proxy_worker_requests_total' && sample.labels.worker === worker)
+                ?.value ?? 0,
+          ),
+        };
+      };
+      await waitFor(async () => (await scrape()).requests === 60).catch(async (error: unknown) => {
+        console.log(JSON.stringify(await scrape()));
+        throw error;
+      });
+      const scraped = await scrape();
+      expect(scraped).toMatchObject({ requests: 60, processes: 2, upstream: 60 });
+      // Both workers served part of it, and the parts add up.
+      const [first = 0, second = 0] = scraped.byWorker;
+      expect(first).toBeGreaterThan(0);
+      expect(second).toBeGreaterThan(0);
+      expect(first + second).toBe(60);
+      const counted = (await (await fetch(`${adminBase}/api/routes`, { headers: auth })).json()) as unknown;
+      expect(JSON.stringify(counted)).toContain('"matched":60');
       writeConfig('two.yaml', 100, admin);
       await waitFor(
         async () =>
