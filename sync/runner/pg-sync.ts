@@ -30,6 +30,8 @@ export interface StartSyncOptions {
    * transactions only).
    */
   partChanges?: number;
+  /** Changes received and not yet applied at most, before reading from the source pauses (default 200,000). */
+  highWaterEvents?: number;
 }
 
 export interface SyncHandle {
@@ -125,6 +127,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
       startLsn: checkpoint,
       heartbeatIntervalMs: config.heartbeat,
       ...(partChanges > 0 ? { partChanges } : {}),
+      ...(options.highWaterEvents !== undefined ? { highWaterEvents: options.highWaterEvents } : {}),
       logger: logger.child({ part: 'source' }),
     });
     try {

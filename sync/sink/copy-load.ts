@@ -10,6 +10,7 @@
  */
 import type { TablePlan } from '../mapping/compile.js';
 import { quoteIdent } from '../mapping/expression.js';
+import type { Row } from '../change.js';
 import type { Value } from '../mapping/operations.js';
 
 /** True when every target column is a source value as it is or a constant. */
@@ -35,6 +36,24 @@ export function copyLine(plan: TablePlan, row: readonly (Value | undefined)[]): 
   for (let index = 0; index < columns.length; index++) {
     const from = columns[index]?.from;
     const value = from?.kind === 'source' ? row[from.param] : from?.kind === 'constant' ? from.value : undefined;
+    if (index > 0) line += '\t';
+    line += value === null || value === undefined ? '\\N' : escapeCopy(value);
+  }
+  return line + '\n';
+}
+
+/** copyLine() of an inserted source row (column -> text); undefined when the row lacks a value the plan binds. */
+export function copyLineOfRow(plan: TablePlan, row: Row): string | undefined {
+  const columns = plan.columns;
+  let line = '';
+  for (let index = 0; index < columns.length; index++) {
+    const from = columns[index]?.from;
+    let value: Value | undefined;
+    if (from?.kind === 'source') {
+      const name = plan.params[from.param] ?? '';
+      if (!(name in row)) return undefined;
+      value = row[name];
+    } else if (from?.kind === 'constant') value = from.value;
     if (index > 0) line += '\t';
     line += value === null || value === undefined ? '\\N' : escapeCopy(value);
   }

@@ -14,7 +14,8 @@ import { StranglerError } from '../../common/errors.js';
 import type { TablePlan } from '../mapping/compile.js';
 import type { TargetOperation, Value } from '../mapping/operations.js';
 import copyStreams from 'pg-copy-streams';
-import { copyable, copyFromSql, copyLine } from './copy-load.js';
+import type { Row } from '../change.js';
+import { copyable, copyFromSql, copyLine, copyLineOfRow } from './copy-load.js';
 import { deleteSql, MAX_ROWS_PER_STATEMENT, partialUpdateSql, rowsPerStatement, truncateSql, upsertSql } from '../mapping/sql.js';
 
 interface Group {
@@ -100,6 +101,24 @@ export class OperationWriter {
       copyablePlans.set(plan, known);
     }
     return known && (this.options.copyAllowed?.(plan) ?? false);
+  }
+
+  /**
+   * The fast path of a run of inserts: when a COPY of this plan's inserts is open already and
+   * the row carries every value the plan binds, its line is appended at once (no operation is
+   * built). False when the row must go through write(toOperations(...)) instead.
+   */
+  async insertRow(plan: TablePlan, after: Row): Promise<boolean> {
+    const group = this.group;
+    const copy = this.copy;
+    if (!copy || group?.plan !== plan || !group.copy || group.rows.length > 0) return false;
+    if (group.copied >= this.limit(group)) return false;
+    const line = copyLineOfRow(plan, after);
+    if (line === undefined) return false;
+    copy.pending += line;
+    group.copied++;
+    if (copy.pending.length >= COPY_SEND_BYTES) await this.send(copy);
+    return true;
   }
 
   async write(operation: TargetOperation): Promise<void> {

@@ -4,7 +4,9 @@
  * anywhere leaves either all of it or none. Transactions at or below the checkpoint are skipped:
  * after a source crash the slot re-sends acknowledged transactions, and they change nothing.
  * Snapshot reads (op 'r') are upserts; the last key per table goes to snapshot_progress in the
- * same transaction, so an interrupted copy resumes by chunk.
+ * same transaction, so an interrupted copy resumes by chunk. Runs of inserts go in with COPY
+ * (execute.ts). applyStream() keeps the target transaction open across calls while the parts of
+ * a large source transaction arrive, and commits it, with the checkpoint, at the transaction's end.
  */
 import pg from 'pg';
 import { messageOf, StranglerError } from '../../common/errors.js';
@@ -26,6 +28,9 @@ import {
 } from './bookkeeping.js';
 import { isTransactionPart } from '../source/transaction-assembler.js';
 import { CopyConflict, OperationWriter } from './execute.js';
+import { isConnectionError, isStranglerError, targetError } from './target-errors.js';
+
+export { isConnectionError } from './target-errors.js';
 import { Planner, type SourceColumnType } from './planner.js';
 
 export interface PgSinkOptions {
@@ -233,8 +238,11 @@ export class PgSink implements ChangeSink {
   }
 
   private unapplied(transactions: readonly SourceTransaction[], checkpoint: Lsn | undefined): SourceTransaction[] {
-    const todo = transactions.filter((tx) => isSnapshotTransaction(tx) || checkpoint === undefined || tx.commitLsn > checkpoint);
-    for (const tx of transactions) if (!todo.includes(tx) && !isTransactionPart(tx)) this.totals.skipped++;
+    const todo: SourceTransaction[] = [];
+    for (const tx of transactions) {
+      if (checkpoint === undefined || tx.commitLsn > checkpoint || isSnapshotTransaction(tx)) todo.push(tx);
+      else if (!isTransactionPart(tx)) this.totals.skipped++;
+    }
     return todo;
   }
 
@@ -286,6 +294,8 @@ export class PgSink implements ChangeSink {
             change.relation,
           );
         if (!plan) continue;
+        // An insert into an open COPY of the same table skips building an operation.
+        if (change.op === 'c' && change.after && !change.unchangedToast && (await writer.insertRow(plan, change.after))) continue;
         for (const operation of toOperations(plan, change)) await writer.write(operation);
       }
       state.events += tx.changes.length;
@@ -464,52 +474,4 @@ function trackSnapshot(
   }
   if (marker === 'last') entry.done = true;
   progress.set(name, entry);
-}
-
-function isStranglerError(error: unknown): error is StranglerError {
-  return error instanceof StranglerError;
-}
-
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  '57P01',
-  '57P02',
-  '57P03',
-  '08000',
-  '08003',
-  '08006',
-  '08001',
-  '08004',
-]);
-
-/** Errors that mean "the target is not reachable right now" (retry) rather than "this change cannot be applied". */
-export function isConnectionError(error: unknown): boolean {
-  if (error instanceof StranglerError) return error.code === 'SYNC_TARGET_UNREACHABLE';
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
-  if (CONNECTION_CODES.has(code)) return true;
-  const message = messageOf(error);
-  return /Connection terminated|connection timeout|not queryable|Client was closed|ECONNREFUSED|ECONNRESET|socket hang up/i.test(message);
-}
-
-function targetError(error: unknown): StranglerError {
-  if (error instanceof StranglerError) return error;
-  if (isConnectionError(error)) {
-    return new StranglerError(
-      'SYNC_TARGET_UNREACHABLE',
-      `The target database is not reachable: ${messageOf(error)}. The sync retries; check the target and target.urlEnv.`,
-      {
-        cause: error,
-      },
-    );
-  }
-  return new StranglerError(
-    'SYNC_APPLY_FAILED',
-    `Applying to the target failed: ${messageOf(error)}. Nothing of this batch was committed.`,
-    { cause: error },
-  );
 }
