@@ -2,29 +2,12 @@
  * The `strangler` command as a user runs it: the built CLI (dist/, made by `npm run build`
  * before the tests) in a child process.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { REPO_ROOT as ROOT, runCli, type CliResult } from './helpers/cli.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-
-function strangler(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const strangler = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runCli(args, { env });
 
 describe('strangler CLI', () => {
   it('prints help with every subcommand and the exit codes', async () => {
@@ -71,6 +54,11 @@ describe('strangler CLI', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/monolith listening on http:\/\/127\.0\.0\.1:\d+ — GET \/health → 200/);
     expect(result.stdout).toMatch(/5\/5 identical responses\./);
+    expect(result.stdout).toMatch(/report: .*strangler-report\/report\.html/);
+    expect(result.stdout).toMatch(/catalog service\s+\d+ +\(\d+\.\d %\)/);
+    expect(result.stdout).toMatch(/failed\s+0\b/);
+    expect(result.stdout).toMatch(/catalog_item 1 price_cents = 200/);
+    expect(result.stdout).toMatch(/verify: source and target agree on 3 table\(s\)/);
     expect(result.stdout).toContain('Demo finished.');
   });
 });

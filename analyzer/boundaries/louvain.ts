@@ -7,7 +7,7 @@
  * modularity kept, which smooths out Louvain's order dependence. Same seed, same result.
  */
 import { normalizeCommunities, type Communities } from './modularity.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../common/seeded-random.js';
 import type { WeightedGraph } from './weighted-graph.js';
 
 export interface LouvainOptions {

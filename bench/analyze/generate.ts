@@ -6,19 +6,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { seededRandom } from '../../common/seeded-random.js';
 
 const VERSION = 2;
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ROLES = ['routes', 'service', 'repository', 'types', 'dto', 'mapper', 'validation', 'events'] as const;
 
@@ -29,7 +19,7 @@ export function generateCodebase(dir: string, files: number): string {
     if (old.files === files && old.version === VERSION) return dir;
   }
   rmSync(dir, { recursive: true, force: true });
-  const random = prng(files);
+  const random = seededRandom(files);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const write = (path: string, text: string): void => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });

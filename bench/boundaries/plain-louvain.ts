@@ -6,7 +6,7 @@
  */
 import { UndirectedGraph } from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
-import { seededRandom } from '../../analyzer/boundaries/seeded-random.js';
+import { seededRandom } from '../../common/seeded-random.js';
 import type { ExtractedProject } from '../../analyzer/model.js';
 
 /**

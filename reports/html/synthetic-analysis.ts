@@ -6,6 +6,7 @@
  * candidates, cycles, an extraction plan and warnings. Deterministic for a given seed.
  */
 import type { AnalysisCandidate, AnalysisEdge, AnalysisModule, AnalysisV1 } from '../../common/contracts/analysis-v1.js';
+import { seededRandom } from '../../common/seeded-random.js';
 
 export interface SyntheticOptions {
   files: number;
@@ -66,25 +67,13 @@ const SHARED = [
   'lib/cache',
 ];
 
-/** mulberry32: a small seeded PRNG, so every run builds the same analysis. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const candidateName = (index: number): string => {
   const base = NAMES[index % NAMES.length] ?? 'part';
   return index < NAMES.length ? base : `${base}-${Math.floor(index / NAMES.length) + 1}`;
 };
 
 export function syntheticAnalysis(options: SyntheticOptions): AnalysisV1 {
-  const rand = random(options.seed ?? 42);
+  const rand = seededRandom(options.seed ?? 42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
   const count = Math.max(1, options.candidates);
   const edgesPerFile = options.edgesPerFile ?? 4;

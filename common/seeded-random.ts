@@ -1,4 +1,4 @@
-/** mulberry32: a tiny seeded PRNG, so that community detection is repeatable. */
+/** mulberry32: a tiny seeded PRNG, for results that repeat run after run (community detection, generated inputs). */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
