@@ -12,6 +12,7 @@ import type { SyncConfig } from '../config/schema.js';
 import { PgSink } from '../sink/pg-sink.js';
 import { openSnapshot, PgChangeSource, readSlotLag, setupSource, type SnapshotProgress } from '../source/index.js';
 import { serveMetrics, SyncMetrics, type MetricsServer } from './metrics.js';
+import { copySnapshot } from './snapshot-copy.js';
 import { SyncRunner, type OpenContext } from './runner.js';
 
 export interface StartSyncOptions {
@@ -94,25 +95,11 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
       });
       logger.info('initial copy', { mode: snapshot.mode, tables: snapshot.tables.map((table) => table.name) });
       try {
-        // Read the next chunk from the source while the current one is written to the target.
-        const chunks = snapshot.batches(progress)[Symbol.asyncIterator]();
-        let next = chunks.next();
-        for (;;) {
-          const current = await next;
-          if (current.done) break;
-          const batch = current.value;
-          next = chunks.next();
-          // A failed read of the next chunk surfaces when it is awaited; never leave it unobserved.
-          next.catch(() => undefined);
-          await sink.applySnapshot({
-            table: batch.table.relation.schema + '.' + batch.table.relation.table,
-            events: batch.events,
-            lastKey: batch.lastKey,
-            tableDone: batch.tableDone,
-          });
-          metrics.snapshotRows += batch.events.length;
-          if (context.stopping()) throw new Error('stopped during the initial copy (it resumes on the next start)');
-        }
+        const copied = await copySnapshot(snapshot, sink, progress, {
+          onRows: (rows) => (metrics.snapshotRows += rows),
+          stopping: () => context.stopping(),
+        });
+        if (copied.passThrough.length > 0) logger.debug('initial copy passed COPY text through', { tables: copied.passThrough });
         await sink.completeSnapshot(snapshot.consistentLsn, 0);
       } finally {
         await snapshot.close().catch(() => undefined);

@@ -8,8 +8,12 @@
  * Text format escapes (PostgreSQL docs, "COPY", File Formats / Text Format): backslash, newline,
  * carriage return and tab are written as \\, \n, \r, \t; NULL is \N.
  */
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type pg from 'pg';
+import copyStreams from 'pg-copy-streams';
 import type { TablePlan } from '../mapping/compile.js';
-import { quoteIdent } from '../mapping/expression.js';
+import { quoteIdent, quoteLiteral } from '../mapping/expression.js';
 import type { Row } from '../change.js';
 import type { Value } from '../mapping/operations.js';
 
@@ -58,4 +62,59 @@ export function copyLineOfRow(plan: TablePlan, row: Row): string | undefined {
     line += value === null || value === undefined ? '\\N' : escapeCopy(value);
   }
   return line + '\n';
+}
+
+/*
+ * The pass-through of the initial copy: for a plain mapping (renames, subsets, constants; no
+ * computed column, cast or filter) whose carried columns have the same type in source and
+ * target, the source's `COPY (SELECT <target-ordered columns> ...) TO STDOUT` text goes
+ * byte for byte into the target's `COPY target (columns) FROM STDIN`. Text format is the type's
+ * output function on one side and its input function on the other (PostgreSQL docs, "COPY",
+ * File Formats / Text Format), so equal types keep values exact without parsing any row.
+ * Constants are selected as text literals: the target's input function reads them, exactly as
+ * the mapped COPY path (copyLine) writes them.
+ */
+
+export interface PassThroughSelect {
+  /** SQL of each target column over the source table, in the plan's column order. */
+  select: string[];
+  /** Position in `select` of each snapshot key column, in key order. */
+  keyFields: number[];
+}
+
+/**
+ * The source select list of a pass-through copy, or undefined when the table must take the
+ * mapped path: not copyable, a source column whose type differs from its target column
+ * (`sourceTypes`: format_type by source column), or a snapshot key column not carried as it is.
+ */
+export function passThroughSelect(
+  plan: TablePlan,
+  sourceTypes: ReadonlyMap<string, string>,
+  snapshotKey: readonly string[],
+): PassThroughSelect | undefined {
+  if (!copyable(plan) || snapshotKey.length === 0) return undefined;
+  const select: string[] = [];
+  const carried = new Map<string, number>();
+  for (const column of plan.columns) {
+    if (column.from.kind === 'source') {
+      const name = plan.params[column.from.param];
+      if (name === undefined || sourceTypes.get(name) !== column.type) return undefined;
+      if (!carried.has(name)) carried.set(name, select.length);
+      select.push(quoteIdent(name));
+    } else if (column.from.kind === 'constant') {
+      select.push(`${quoteLiteral(column.from.value)}::text`);
+    } else return undefined;
+  }
+  const keyFields: number[] = [];
+  for (const name of snapshotKey) {
+    const index = carried.get(name);
+    if (index === undefined) return undefined;
+    keyFields.push(index);
+  }
+  return { select, keyFields };
+}
+
+/** Writes raw COPY text into the plan's target table (inside the caller's transaction). */
+export async function copyRawInto(client: pg.ClientBase, plan: TablePlan, data: readonly Buffer[]): Promise<void> {
+  await pipeline(Readable.from(data), client.query(copyStreams.from(copyFromSql(plan))));
 }

@@ -4,18 +4,19 @@
  * anywhere leaves either all of it or none. Transactions at or below the checkpoint are skipped:
  * after a source crash the slot re-sends acknowledged transactions, and they change nothing.
  * Snapshot reads (op 'r') are upserts; the last key per table goes to snapshot_progress in the
- * same transaction, so an interrupted copy resumes by chunk. Runs of inserts go in with COPY
- * (execute.ts). applyStream() keeps the target transaction open across calls while the parts of
+ * same transaction, so an interrupted copy resumes by chunk; a plain table's chunks can pass
+ * the source's COPY text through unparsed (applyRawSnapshot, copy-load.ts). Runs of inserts
+ * go in with COPY (execute.ts). applyStream() keeps the target transaction open across calls while the parts of
  * a large source transaction arrive, and commits it, with the checkpoint, at the transaction's end.
  */
 import pg from 'pg';
 import { messageOf, StranglerError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
-import { formatLsn, type ChangeEvent, type ChangeSink, type Lsn, type Row, type SourceTransaction } from '../change.js';
+import { formatLsn, type ChangeEvent, type ChangeSink, type Lsn, type Relation, type Row, type SourceTransaction } from '../change.js';
 import type { SchemaChangePolicy, TableMapping } from '../config/schema.js';
 import type { TablePlan } from '../mapping/compile.js';
 import { toOperations } from '../mapping/operations.js';
-import { copyable } from './copy-load.js';
+import { copyable, copyRawInto, passThroughSelect, type PassThroughSelect } from './copy-load.js';
 import {
   checkpointAndCommitSql,
   clearBookkeeping,
@@ -53,6 +54,21 @@ export interface SnapshotChunk {
   events: readonly ChangeEvent[];
   lastKey: Row | undefined;
   tableDone: boolean;
+}
+
+/** A chunk of the initial copy as raw COPY text of a pass-through select (copy-load.ts). */
+export interface RawSnapshotChunk {
+  /** `schema.table` of the source. */
+  table: string;
+  pass: SnapshotPassThrough;
+  data: readonly Buffer[];
+  rows: number;
+  lastKey: Row | undefined;
+  tableDone: boolean;
+}
+
+export interface SnapshotPassThrough extends PassThroughSelect {
+  plan: TablePlan;
 }
 
 export interface ApplyStats {
@@ -386,6 +402,62 @@ export class PgSink implements ChangeSink {
     this.totals.copies += writer.stats.copies;
   }
 
+  /**
+   * How a table's initial copy can pass COPY text through unparsed, or undefined when it takes
+   * applySnapshot(): the same decision as its COPY path (plain mapping, target empty when its
+   * copy began, COPY not blocked) plus equal source and target column types.
+   */
+  async snapshotPassThrough(
+    table: string,
+    relation: Relation,
+    sourceTypes: ReadonlyMap<string, string>,
+    snapshotKey: readonly string[],
+  ): Promise<SnapshotPassThrough | undefined> {
+    const client = await this.connect();
+    try {
+      const plan = await this.planner.planFor(client, relation);
+      if (!plan || !this.copyAllowed(plan) || !(await this.copyInto(client, table, plan))) return undefined;
+      const select = passThroughSelect(plan, sourceTypes, snapshotKey);
+      return select ? { plan, ...select } : undefined;
+    } catch (error) {
+      this.planner.reset();
+      if (isConnectionError(error)) this.drop(client);
+      throw isStranglerError(error) ? error : targetError(error);
+    }
+  }
+
+  /**
+   * One raw chunk in one target transaction with the table's progress, like applySnapshot().
+   * False when the COPY met a row the target already holds: nothing was written, and the table's
+   * chunks take applySnapshot() (upserts) from now on.
+   */
+  async applyRawSnapshot(chunk: RawSnapshotChunk): Promise<boolean> {
+    const client = await this.connect();
+    try {
+      await client.query('BEGIN');
+      if (chunk.rows > 0) await copyRawInto(client, chunk.pass.plan, chunk.data);
+      await writeSnapshotProgress(client, this.options.slot, {
+        table: chunk.table,
+        lastKey: chunk.lastKey ?? null,
+        rows: chunk.rows,
+        done: chunk.tableDone,
+      });
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (isConnectionError(error)) this.drop(client);
+      else if (sqlState(error) === '23505') {
+        this.copyTables.set(chunk.table, false);
+        return false;
+      }
+      throw isStranglerError(error) ? error : targetError(error);
+    }
+    this.totals.events += chunk.rows;
+    this.totals.statements += 1;
+    if (chunk.rows > 0) this.totals.copies += 1;
+    return true;
+  }
+
   /** Whether this table's copy goes in with COPY: a plain mapping and a target table that was empty when its copy began. */
   private async copyInto(client: pg.Client, table: string, plan: TablePlan): Promise<boolean> {
     let decided = this.copyTables.get(table);
@@ -474,4 +546,8 @@ function trackSnapshot(
   }
   if (marker === 'last') entry.done = true;
   progress.set(name, entry);
+}
+
+function sqlState(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CopyTextParser, unescapeCopyField } from './copy-text.js';
+import { CopyTextParser, countCopyRows, lastCopyRow, unescapeCopyField } from './copy-text.js';
 
 describe('COPY text format', () => {
   it('splits rows and columns, with \\N as NULL and an empty string kept', () => {
@@ -35,5 +35,20 @@ describe('COPY text format', () => {
     const parser = new CopyTextParser();
     parser.push(Buffer.from('1\tab'));
     expect(() => parser.end()).toThrow(/ended inside a row/);
+  });
+
+  it('counts rows and reads only the last one, wherever the chunks split it', () => {
+    const text = Buffer.from('1\ta\\nb\n22\t\\N\n333\tlast\\tone é\n');
+    expect(countCopyRows([text])).toBe(3);
+    expect(lastCopyRow([text])).toEqual(['333', 'last\tone é']);
+    for (let size = 1; size <= text.length; size++) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < text.length; i += size) chunks.push(text.subarray(i, i + size));
+      expect(countCopyRows(chunks)).toBe(3);
+      expect(lastCopyRow(chunks)).toEqual(['333', 'last\tone é']);
+    }
+    expect(lastCopyRow([Buffer.from('7\t\\N\n')])).toEqual(['7', null]);
+    expect(lastCopyRow([])).toBeUndefined();
+    expect(countCopyRows([])).toBe(0);
   });
 });

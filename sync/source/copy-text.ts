@@ -79,3 +79,31 @@ export class CopyTextParser {
     if (this.carry && this.carry.length > 0) throw new RangeError(`COPY output ended inside a row (${this.carry.length} bytes left)`);
   }
 }
+
+/** Rows in raw COPY text: every row ends with a newline byte, and a newline inside a value is escaped as `\n`. */
+export function countCopyRows(chunks: readonly Buffer[]): number {
+  let rows = 0;
+  for (const chunk of chunks) {
+    for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) rows++;
+  }
+  return rows;
+}
+
+/** The fields of the last row of raw COPY text (complete rows only), without parsing the others; undefined when empty. */
+export function lastCopyRow(chunks: readonly Buffer[]): Array<string | null> | undefined {
+  const tail: Buffer[] = [];
+  for (let index = chunks.length - 1; index >= 0; index--) {
+    const chunk = chunks[index];
+    if (!chunk || chunk.length === 0) continue;
+    tail.unshift(chunk);
+    const joined = tail.length === 1 ? chunk : Buffer.concat(tail);
+    // The row's end is the final byte; its start follows the newline before it (or the start of the data).
+    const end = joined[joined.length - 1] === NEWLINE ? joined.length - 1 : joined.length;
+    const start = end > 0 ? joined.lastIndexOf(NEWLINE, end - 1) : -1;
+    if (start !== -1 || index === 0) {
+      const parser = new CopyTextParser();
+      return parser.push(Buffer.from(joined.subarray(start + 1, end + 1)))[0];
+    }
+  }
+  return undefined;
+}

@@ -15,14 +15,15 @@
  *
  * Tables are read in primary-key order, one `COPY (SELECT ... WHERE key > last ORDER BY key
  * LIMIT n) TO STDOUT` per chunk, so a caller that stores each chunk's last key with the rows
- * can resume after it.
+ * can resume after it. readRaw() hands a chunk out as the COPY text itself (of a caller's
+ * select list), reading only its last row for the key, for the sink's pass-through.
  */
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { StranglerError } from '../../common/errors.js';
 import { parseLsn, type ChangeEvent, type ChangeSourceInfo, type Lsn, type Row } from '../change.js';
 import { describeTable, qualified, quoteIdent, assertReplicable, type TableInfo, type TableName } from './catalog.js';
-import { CopyTextParser } from './copy-text.js';
+import { CopyTextParser, countCopyRows, lastCopyRow } from './copy-text.js';
 import { ReplicationConnection, type ConnectionOptions } from './replication-connection.js';
 import { assertSlotUsable, querySlot } from './slot-state.js';
 
@@ -53,6 +54,24 @@ export interface SnapshotTableReader {
   name: string;
   /** The table's chunks after `afterKey` (from the start when undefined). Keyless tables cannot resume. */
   read(afterKey?: Row): AsyncIterable<SnapshotBatch>;
+  /** format_type() of each column (with its modifier), by name, as the source declares it. */
+  columnTypes(): Promise<Map<string, string>>;
+  /**
+   * One chunk as raw COPY text of `select` (SQL over the table's columns, in this order), in key
+   * order after `afterKey`, without parsing it: only its last row is read, for the key.
+   * `keyFields[i]` is the position in `select` of snapshotKey[i]. Keyed tables only.
+   */
+  readRaw(select: readonly string[], keyFields: readonly number[], afterKey?: Row): Promise<RawSnapshotChunk>;
+}
+
+export interface RawSnapshotChunk {
+  /** COPY text, complete rows. */
+  data: Buffer[];
+  rows: number;
+  /** The snapshot key of the last row; undefined when the chunk is empty. */
+  lastKey: Row | undefined;
+  /** No more rows for this table after this chunk. */
+  done: boolean;
 }
 
 /** Where each table stands when resuming: done, or the last copied key. */
@@ -148,8 +167,8 @@ function literal(value: string | null): string {
   return pg.escapeLiteral(value);
 }
 
-function chunkSql(info: TableInfo, afterKey: Row | undefined, chunkRows: number): string {
-  const columns = info.relation.columns.map((c) => quoteIdent(c.name)).join(', ');
+function chunkSql(info: TableInfo, afterKey: Row | undefined, chunkRows: number, select?: readonly string[]): string {
+  const columns = select ? select.join(', ') : info.relation.columns.map((c) => quoteIdent(c.name)).join(', ');
   // ONLY: a plain table's inheritance children are tables of their own; a partitioned table's rows are all in its partitions.
   const table = `${info.partitioned ? '' : 'ONLY '}${qualified(info.relation)}`;
   if (info.snapshotKey.length === 0) return `COPY (SELECT ${columns} FROM ${table}) TO STDOUT`;
@@ -188,6 +207,33 @@ function tableReader(client: pg.Client, info: TableInfo, chunkRows: number, cont
   return {
     info,
     name,
+    async columnTypes(): Promise<Map<string, string>> {
+      const result = await client.query<{ name: string; type: string }>(
+        `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped`,
+        [info.relation.oid],
+      );
+      return new Map(result.rows.map((row) => [row.name, row.type]));
+    },
+    async readRaw(select: readonly string[], keyFields: readonly number[], afterKey?: Row): Promise<RawSnapshotChunk> {
+      if (info.snapshotKey.length === 0 || keyFields.length !== info.snapshotKey.length) {
+        throw new StranglerError('SYNC_SNAPSHOT_FAILED', `Table ${name}: a raw chunk needs every snapshot key column in its select list.`);
+      }
+      const data: Buffer[] = [];
+      for await (const chunk of client.query(copyStreams.to(chunkSql(info, afterKey, chunkRows, select)))) {
+        if (Buffer.isBuffer(chunk)) data.push(chunk);
+      }
+      const rows = countCopyRows(data);
+      const last = lastCopyRow(data);
+      let lastKey: Row | undefined;
+      if (last) {
+        lastKey = {};
+        for (let i = 0; i < info.snapshotKey.length; i++) {
+          const field = last[keyFields[i] ?? -1];
+          lastKey[info.snapshotKey[i] ?? ''] = field === undefined ? null : field;
+        }
+      }
+      return { data, rows, lastKey, done: rows < chunkRows };
+    },
     async *read(afterKey?: Row): AsyncIterable<SnapshotBatch> {
       if (afterKey && info.snapshotKey.length === 0) {
         throw new StranglerError(
