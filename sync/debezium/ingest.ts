@@ -8,25 +8,17 @@
 import type pg from 'pg';
 import { StranglerError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
-import type { ChangeSink, ChangeSource } from '../change.js';
-import { splitTableName } from '../config/load.js';
+import type { ChangeSource } from '../change.js';
 import type { SyncConfig } from '../config/schema.js';
-import { serveMetrics, SyncMetrics, type MetricsServer } from '../runner/metrics.js';
-import { SyncRunner, type OpenContext } from '../runner/runner.js';
+import { sourceTables } from '../runner/pg-sync.js';
+import { startPipeline, type PipelineHandle } from '../runner/pipeline.js';
+import type { OpenContext } from '../runner/runner.js';
 import { PgSink } from '../sink/pg-sink.js';
 import { createSlot, PgChangeSource, setupSource } from '../source/index.js';
 import { DebeziumHttpSource } from './http-source.js';
 import { NatsJetStreamPublisher } from './nats-publisher.js';
 
-export interface PipelineHandle<Sink extends ChangeSink> {
-  readonly runner: SyncRunner;
-  readonly sink: Sink;
-  readonly metrics: SyncMetrics;
-  readonly metricsUrl: string | undefined;
-  /** Settles when the pipeline ends: resolves after stop(), rejects on a failure retrying cannot fix. */
-  readonly done: Promise<void>;
-  stop(): Promise<void>;
-}
+export type { PipelineHandle };
 
 export interface DebeziumIngestHandle extends PipelineHandle<PgSink> {
   /** `http://host:port/`: where Debezium Server's HTTP sink should POST. */
@@ -84,7 +76,7 @@ export async function startDebeziumIngest(options: StartDebeziumIngestOptions): 
     listening(current.url);
     return current;
   };
-  const pipeline = await startPipeline(config, sink, openSource, logger, options.metricsListen);
+  const pipeline = await startPipeline({ config, sink, openSource, logger, metricsListen: options.metricsListen });
   const url = await Promise.race([firstUrl, pipeline.done.then(() => undefined)]);
   if (url === undefined) throw new StranglerError('SYNC_DEBEZIUM_LISTEN', 'The Debezium listener did not start.');
   return { ...pipeline, url, source: () => current };
@@ -104,7 +96,7 @@ export async function startNatsPublisher(options: StartNatsPublisherOptions): Pr
   const logger = options.logger ?? silentLogger;
   const slot = nats.slot ?? `${config.slot}_nats`;
   const connection: pg.ClientConfig = { connectionString: options.urls.sourceUrl, connectionTimeoutMillis: 10_000 };
-  const tables = config.tables.map((mapping) => splitTableName(mapping.source));
+  const tables = sourceTables(config);
   const sink = await NatsJetStreamPublisher.connect({
     url: nats.url,
     stream: nats.stream,
@@ -135,41 +127,5 @@ export async function startNatsPublisher(options: StartNatsPublisherOptions): Pr
     }
     return source;
   };
-  return startPipeline(config, sink, openSource, logger, options.metricsListen, false);
-}
-
-async function startPipeline<Sink extends ChangeSink>(
-  config: Readonly<SyncConfig>,
-  sink: Sink,
-  openSource: (context: OpenContext) => Promise<ChangeSource>,
-  logger: Logger,
-  metricsListen: string | undefined,
-  serve = true,
-): Promise<PipelineHandle<Sink>> {
-  const metrics = new SyncMetrics();
-  const runner = new SyncRunner({
-    sink,
-    openSource,
-    batching: config.batching,
-    retry: { initialMs: config.retry.initial, maxMs: config.retry.max },
-    logger,
-    metrics,
-  });
-  let server: MetricsServer | undefined;
-  if (serve && config.metrics.enabled) server = await serveMetrics(metrics, metricsListen ?? config.metrics.listen);
-  const done = runner.run().finally(async () => {
-    await server?.close();
-  });
-  done.catch(() => undefined);
-  return {
-    runner,
-    sink,
-    metrics,
-    metricsUrl: server?.url,
-    done,
-    stop: async () => {
-      await runner.stop();
-      await done.catch(() => undefined);
-    },
-  };
+  return startPipeline({ config, sink, openSource, logger, metricsListen: options.metricsListen, serveMetrics: false });
 }

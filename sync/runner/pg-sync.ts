@@ -11,9 +11,10 @@ import { splitTableName, type SyncUrls } from '../config/load.js';
 import type { SyncConfig } from '../config/schema.js';
 import { PgSink } from '../sink/pg-sink.js';
 import { openSnapshot, PgChangeSource, readSlotLag, setupSource, type SnapshotProgress } from '../source/index.js';
-import { serveMetrics, SyncMetrics, type MetricsServer } from './metrics.js';
+import { SyncMetrics } from './metrics.js';
+import { startPipeline, type PipelineHandle } from './pipeline.js';
 import { copySnapshot } from './snapshot-copy.js';
-import { SyncRunner, type OpenContext } from './runner.js';
+import type { OpenContext } from './runner.js';
 
 export interface StartSyncOptions {
   config: Readonly<SyncConfig>;
@@ -35,16 +36,7 @@ export interface StartSyncOptions {
   highWaterEvents?: number;
 }
 
-export interface SyncHandle {
-  readonly runner: SyncRunner;
-  readonly sink: PgSink;
-  readonly metrics: SyncMetrics;
-  /** `http://127.0.0.1:<port>/metrics`, when enabled. */
-  readonly metricsUrl: string | undefined;
-  /** Settles when the sync ends: resolves after stop(), rejects on a failure retrying cannot fix. */
-  readonly done: Promise<void>;
-  stop(): Promise<void>;
-}
+export type SyncHandle = PipelineHandle<PgSink>;
 
 export function sourceTables(config: Readonly<SyncConfig>): Array<{ schema: string; table: string }> {
   return config.tables.map((mapping) => splitTableName(mapping.source));
@@ -127,38 +119,21 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
     return source;
   };
 
-  const runner = new SyncRunner({
-    sink,
-    openSource,
-    batching: config.batching,
-    retry: { initialMs: config.retry.initial, maxMs: config.retry.max },
-    logger,
-    metrics,
-  });
-
-  let server: MetricsServer | undefined;
-  if (config.metrics.enabled) server = await serveMetrics(metrics, options.metricsListen ?? config.metrics.listen);
-
   const lag = new LagWatcher(connection, config, metrics, logger, () => current);
   const lagTimer = setInterval(() => void lag.poll(), options.lagIntervalMs ?? 5_000);
-  const done = runner.run().finally(async () => {
-    clearInterval(lagTimer);
-    await lag.close();
-    await sourceTypes.close();
-    await server?.close();
-  });
-  done.catch(() => undefined);
-  return {
-    runner,
+  return startPipeline({
+    config,
     sink,
+    openSource,
+    logger,
     metrics,
-    metricsUrl: server?.url,
-    done,
-    stop: async () => {
-      await runner.stop();
-      await done.catch(() => undefined);
+    metricsListen: options.metricsListen,
+    onEnd: async () => {
+      clearInterval(lagTimer);
+      await lag.close();
+      await sourceTypes.close();
     },
-  };
+  });
 }
 
 /** Exact source column types (format_type with the modifier) for schemaChange: add-column. */
