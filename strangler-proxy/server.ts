@@ -6,7 +6,6 @@
  * what is left.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { StranglerError, messageOf } from '../common/errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
@@ -16,6 +15,7 @@ import type { ProxyControl, ProxyObserver } from './control.js';
 import type { Probe } from './health/active-checker.js';
 import { onClientError } from './http/client-errors.js';
 import { createRequestHandler } from './http/forward.js';
+import { listenOn } from './http/listen.js';
 import { createUpgradeHandler } from './http/websocket.js';
 import { ProxyRuntime } from './runtime.js';
 import { watchConfigFile } from './watch.js';
@@ -78,24 +78,17 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
 
   const host = options.host ?? config.listen.host;
   const port = options.port ?? config.listen.port;
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      reject(
-        new StranglerError(
-          error.code === 'EADDRINUSE' ? 'PROXY_PORT_IN_USE' : 'PROXY_LISTEN_FAILED',
-          `Cannot listen on ${host}:${port}: ${error.message}. Pick another listen.port or stop what uses it.`,
-          { cause: error },
-        ),
-      );
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const listening = await listenOn(
+    server,
+    host,
+    port,
+    (error) =>
+      new StranglerError(
+        error.code === 'EADDRINUSE' ? 'PROXY_PORT_IN_USE' : 'PROXY_LISTEN_FAILED',
+        `Cannot listen on ${host}:${port}: ${error.message}. Pick another listen.port or stop what uses it.`,
+        { cause: error },
+      ),
+  );
 
   const stopWatching =
     options.watch && options.configPath !== undefined
@@ -127,6 +120,6 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     return closing;
   };
 
-  logger.info('proxy listening', { url: `http://${shownHost}:${address.port}`, routes: config.routes.length });
-  return { url: `http://${shownHost}:${address.port}`, port: address.port, control: runtime, server, close };
+  logger.info('proxy listening', { url: listening.url, routes: config.routes.length });
+  return { url: listening.url, port: listening.port, control: runtime, server, close };
 }

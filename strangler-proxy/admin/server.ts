@@ -5,7 +5,7 @@
  * `Authorization: Bearer <token>`; `/metrics` too unless `metricsPublic` is set.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from '../http/listen.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { StranglerError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
@@ -126,26 +126,19 @@ export async function startAdminServer(
   metrics.attach?.(control);
   const app = createAdminApp(control, metrics, config, token, logger, options.title);
   const server: Server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, app);
-  await new Promise<void>((resolve, reject) => {
-    const onError = (cause: Error): void =>
-      reject(
-        new StranglerError(
-          'PROXY_ADMIN_LISTEN',
-          `The admin API cannot listen on ${host}:${port}: ${cause.message}. Pick another admin.listen.port.`,
-          {
-            cause,
-          },
-        ),
-      );
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${shownHost}:${address.port}`;
+  const { url } = await listenOn(
+    server,
+    host,
+    port,
+    (cause) =>
+      new StranglerError(
+        'PROXY_ADMIN_LISTEN',
+        `The admin API cannot listen on ${host}:${port}: ${cause.message}. Pick another admin.listen.port.`,
+        {
+          cause,
+        },
+      ),
+  );
   logger.info('admin API listening', { url, metricsPublic: config.metricsPublic });
   return {
     url,

@@ -189,6 +189,15 @@ export class RouteFileVisitor {
   /** hono: app.on('GET' | ['GET', 'POST'], '/path', handler). */
   private honoOn(callee: ts.PropertyAccessExpression, args: ts.NodeArray<ts.Expression>): void {
     const [methodArg, pathArg] = args;
+    this.methodListRoute(callee, methodArg, pathArg);
+  }
+
+  /** A route whose methods are given as a string or a list of strings beside its path. */
+  private methodListRoute(
+    callee: ts.PropertyAccessExpression,
+    methodArg: ts.Expression | undefined,
+    pathArg: ts.Expression | undefined,
+  ): void {
     const methods = methodArg ? staticStrings(methodArg) : undefined;
     const receiver = this.receiverOf(callee.expression);
     if (!methods || !pathArg || !receiver) return;
@@ -272,16 +281,7 @@ export class RouteFileVisitor {
   /** koa-router: router.register('/path', ['get', 'post'], handler). */
   private koaRegister(callee: ts.PropertyAccessExpression, args: ts.NodeArray<ts.Expression>): void {
     const [pathArg, methodArg] = args;
-    const methods = methodArg ? staticStrings(methodArg) : undefined;
-    const receiver = this.receiverOf(callee.expression);
-    if (!pathArg || !methods || !receiver) return;
-    this.facts.routes.push({
-      file: this.file,
-      receiver: receiver.ref,
-      methods: methods.map((method) => method.toUpperCase()),
-      paths: pathSpecs(pathArg),
-      pathText: pathArg.getText(),
-    });
+    this.methodListRoute(callee, methodArg, pathArg);
   }
 
   /** koa-router: router.prefix('/v1'). */
