@@ -1,4 +1,4 @@
-import { mkdir, realpath, writeFile } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { AnalysisV1 } from '../../common/contracts/analysis-v1.js';
@@ -6,6 +6,7 @@ import { StranglerError } from '../../common/errors.js';
 import { flag, numberOption, stringOption } from '../_args.js';
 import { EXIT, type Command, type CommandIO } from '../_command.js';
 import { progressPrinter } from '../_progress.js';
+import { writeReports } from '../_write-reports.js';
 
 const list = (value: string | undefined): string[] =>
   value === undefined
@@ -122,17 +123,9 @@ export const analyzeCommand: Command = {
     if (json) io.stdout(JSON.stringify(analysis, null, 2) + '\n');
     if (!json || out !== undefined) {
       const outDir = await outputDir(io, root, out);
-      const { REPORTERS } = await import('../../reports/index.js');
-      await mkdir(outDir, { recursive: true });
-      const written: string[] = [];
-      for (const reporter of Object.values(REPORTERS)) {
-        const path = join(outDir, reporter.fileName);
-        await writeFile(path, reporter.render(analysis));
-        written.push(path);
-      }
+      const report = await writeReports(outDir, analysis);
       const say = json ? io.stderr : io.stdout;
-      const report = written.find((path) => path.endsWith('.html')) ?? written.find((path) => path.endsWith('.md')) ?? written[0];
-      say(`report: ${report ?? outDir}\n`);
+      say(`report: ${report}\n`);
       for (const line of summary(analysis)) say(`  ${line}\n`);
       if (analysis.warnings.length > 0) say(`  ${analysis.warnings.length} warnings (listed in ${join(outDir, 'analysis.json')}).\n`);
     }

@@ -15,6 +15,7 @@ import { runNodeScript, startNodeService, type RunningService } from '../../comm
 import { createDatabase, dropDatabase, obtainPostgres, type PostgresHandle } from '../../common/pg/databases.js';
 import { EXIT, type Command, type CommandIO } from '../_command.js';
 import { flag } from '../_args.js';
+import { writeReports } from '../_write-reports.js';
 import { proxyPlanForCandidate } from '../../strangler-proxy/plan.js';
 import { syncPlanForCandidate } from '../../sync/plan.js';
 import { runProxyDemoStep } from '../demo/proxy-step.js';
@@ -140,22 +141,16 @@ async function analyzeStep(io: CommandIO, say: (text: string) => void): Promise<
   const shopDir = join(packageRoot(), 'fixtures', 'shop-monolith');
   say('0. Analyze the sample monolith (strangler analyze fixtures/shop-monolith)');
   const { analyzeProject } = await import('../../analyzer/analyze-project.js');
-  const { REPORTERS } = await import('../../reports/index.js');
   const analysis = await analyzeProject(shopDir, { git: false });
   analysis.root = 'fixtures/shop-monolith';
   const outDir = join(io.cwd, 'strangler-report');
-  await mkdir(outDir, { recursive: true });
-  const written: string[] = [];
-  for (const reporter of Object.values(REPORTERS)) {
-    await writeFile(join(outDir, reporter.fileName), reporter.render(analysis));
-    written.push(join(outDir, reporter.fileName));
-  }
+  const report = await writeReports(outDir, analysis);
   const order = analysis.extractionPlan ?? [];
   say(
     `   ${analysis.stats.files} files, ${analysis.stats.edges} imports → ${analysis.candidates.length} candidates: ${analysis.candidates.map((c) => c.id).join(', ')}`,
   );
   say(`   extract first: ${order[0] ? `${order[0].candidate} — ${order[0].reason}` : 'n/a'}`);
-  say(`   report: ${written.find((path) => path.endsWith('.html')) ?? written.find((path) => path.endsWith('.md')) ?? outDir}`);
+  say(`   report: ${report}`);
   // strangler plan --candidate catalog: the proxy routes and the sync mapping to start from.
   const planDir = join(outDir, 'plan-catalog');
   await mkdir(planDir, { recursive: true });
