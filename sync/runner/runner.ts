@@ -230,16 +230,20 @@ export class SyncRunner {
       if (first.done) return;
       const batch = [...first.value];
       let rows = countRows(batch);
+      // Gather more for at most maxWait (one timer per batch): past it, what is in hand goes to
+      // the target, so the target works while the rest is still being received and decoded.
       const deadline = this.now() + this.batching.maxWait;
-      while (batch.length < this.batching.maxTransactions && rows < this.batching.maxRows && !this.stopRequested) {
-        const wait = deadline - this.now();
-        const more = await Promise.race([next(), delay(Math.max(0, wait)).then(() => 'timeout' as const)]);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, this.batching.maxWait, 'timeout' as const)));
+      while (batch.length < this.batching.maxTransactions && rows < this.batching.maxRows && !this.stopRequested && this.now() < deadline) {
+        const more = await Promise.race([next(), timeout]);
         if (more === 'timeout') break;
         pending = undefined;
         if (more.done) break;
         batch.push(...more.value);
         rows += countRows(more.value);
       }
+      clearTimeout(timer);
       for (const tx of batch) if (!isPart(tx)) toAck = tx.endLsn;
       const sink = this.options.sink;
       if (isStreamingSink(sink) && (sink.streaming || batch.some(isPart))) {

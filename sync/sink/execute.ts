@@ -106,9 +106,10 @@ export class OperationWriter {
   /**
    * The fast path of a run of inserts: when a COPY of this plan's inserts is open already and
    * the row carries every value the plan binds, its line is appended at once (no operation is
-   * built). False when the row must go through write(toOperations(...)) instead.
+   * built, nothing awaited: push() once `full`). False when the row must go through
+   * write(toOperations(...)) instead.
    */
-  async insertRow(plan: TablePlan, after: Row): Promise<boolean> {
+  appendInsert(plan: TablePlan, after: Row): boolean {
     const group = this.group;
     const copy = this.copy;
     if (!copy || group?.plan !== plan || !group.copy || group.rows.length > 0) return false;
@@ -117,8 +118,12 @@ export class OperationWriter {
     if (line === undefined) return false;
     copy.pending += line;
     group.copied++;
-    if (copy.pending.length >= COPY_SEND_BYTES) await this.send(copy);
     return true;
+  }
+
+  /** True when the open COPY holds enough text to send (call push()). */
+  get full(): boolean {
+    return this.copy !== undefined && this.copy.pending.length >= COPY_SEND_BYTES;
   }
 
   async write(operation: TargetOperation): Promise<void> {

@@ -294,12 +294,19 @@ export class PgSink implements ChangeSink {
   /** Writes the rows of these transactions (or parts) into the open target transaction. */
   private async writeTransactions(client: pg.Client, todo: readonly SourceTransaction[], state: ApplyState, flush = true): Promise<void> {
     const writer = (state.writer ??= new OperationWriter(client, { copyAllowed: (plan) => this.copyAllowed(plan) }));
+    // Runs of changes share a relation: its plan is looked up once per run, without an await.
+    let lastRelation: Relation | undefined;
+    let lastPlan: TablePlan | null = null;
     for (const tx of todo) {
       const snapshot = isSnapshotTransaction(tx);
       for (const change of tx.changes) {
-        // Planning a new relation queries the target (and may ALTER it): not while a COPY is open.
-        if (!this.planner.isPlanned(change.relation)) await writer.flush();
-        const plan = await this.planner.planFor(client, change.relation);
+        let plan = lastPlan;
+        if (change.relation !== lastRelation) {
+          // Planning a new relation queries the target (and may ALTER it): not while a COPY is open.
+          if (!this.planner.isPlanned(change.relation)) await writer.flush();
+          plan = lastPlan = await this.planner.planFor(client, change.relation);
+          lastRelation = change.relation;
+        }
         if (snapshot)
           trackSnapshot(
             state.progress,
@@ -311,7 +318,10 @@ export class PgSink implements ChangeSink {
           );
         if (!plan) continue;
         // An insert into an open COPY of the same table skips building an operation.
-        if (change.op === 'c' && change.after && !change.unchangedToast && (await writer.insertRow(plan, change.after))) continue;
+        if (change.op === 'c' && change.after && !change.unchangedToast && writer.appendInsert(plan, change.after)) {
+          if (writer.full) await writer.push();
+          continue;
+        }
         for (const operation of toOperations(plan, change)) await writer.write(operation);
       }
       state.events += tx.changes.length;

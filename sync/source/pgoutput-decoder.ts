@@ -4,7 +4,7 @@
  * message out. Column values stay text exactly as the server's output functions wrote them.
  */
 import type { Lsn, Relation } from '../change.js';
-import { pgMicrosToUnixMs } from './replication-protocol.js';
+import { readPgTimestampMs } from './replication-protocol.js';
 
 /** TupleData 'u': an unchanged TOASTed value that the server did not send. */
 export const UNCHANGED_TOAST: unique symbol = Symbol('unchanged-toast');
@@ -130,9 +130,9 @@ class Reader {
   }
   timestamp(): number {
     this.need(8);
-    const value = this.buffer.readBigInt64BE(this.offset);
+    const value = readPgTimestampMs(this.buffer, this.offset);
     this.offset += 8;
-    return pgMicrosToUnixMs(value);
+    return value;
   }
   /** String: a NUL-terminated UTF-8 string ("Message Data Types"). */
   cstring(): string {

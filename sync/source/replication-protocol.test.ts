@@ -1,11 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { copyDataFrame, parseReplicationMessage, pgMicrosToUnixMs, standbyStatusUpdate, unixMsToPgMicros } from './replication-protocol.js';
+import {
+  copyDataFrame,
+  parseReplicationMessage,
+  pgMicrosToUnixMs,
+  readPgTimestampMs,
+  standbyStatusUpdate,
+  unixMsToPgMicros,
+} from './replication-protocol.js';
 
 describe('replication protocol messages', () => {
   it('converts between the PostgreSQL epoch (2000-01-01) and Unix time', () => {
     expect(pgMicrosToUnixMs(0n)).toBe(Date.UTC(2000, 0, 1));
     const ms = Date.UTC(2026, 11, 1, 6, 0, 0, 123);
     expect(pgMicrosToUnixMs(unixMsToPgMicros(ms))).toBe(ms);
+  });
+
+  it('reads a timestamp without BigInt exactly as the BigInt conversion does, before and after both epochs', () => {
+    const buffer = Buffer.alloc(8);
+    const samples = [
+      0n,
+      1n,
+      -1n,
+      999n,
+      -999n,
+      1_000n,
+      -1_001n,
+      849_398_400_123_456n,
+      -946_684_800_000_001n,
+      -1_000_000_000_000_000n,
+      8_000_000_000_000_000n,
+    ];
+    let seed = 7;
+    for (let i = 0; i < 2_000; i++) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      samples.push(BigInt(seed - 1_073_741_824) * 1_234_567n + BigInt(seed % 1000));
+    }
+    for (const micros of samples) {
+      buffer.writeBigInt64BE(micros);
+      expect(readPgTimestampMs(buffer, 0), String(micros)).toBe(pgMicrosToUnixMs(micros));
+    }
   });
 
   it('parses XLogData with its positions and payload', () => {

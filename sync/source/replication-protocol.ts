@@ -14,6 +14,16 @@ export function pgMicrosToUnixMs(micros: bigint): number {
   return Number((micros + PG_EPOCH_MICROS) / 1000n);
 }
 
+/**
+ * The PostgreSQL timestamp (int64 µs since 2000-01-01) at `offset` as Unix ms, read without
+ * BigInt: pgMicrosToUnixMs's value for every time within ±285 years of 2000 (where the µs
+ * count is exact as a double); read once or more per replicated transaction.
+ */
+export function readPgTimestampMs(buffer: Buffer, offset: number): number {
+  const unixMicros = buffer.readInt32BE(offset) * 4_294_967_296 + buffer.readUInt32BE(offset + 4) + 946_684_800_000_000;
+  return Math.trunc(unixMicros / 1000) + 0; // + 0: no -0
+}
+
 export function unixMsToPgMicros(ms: number): bigint {
   return BigInt(Math.round(ms)) * 1000n - PG_EPOCH_MICROS;
 }
@@ -45,7 +55,7 @@ export function parseReplicationMessage(chunk: Buffer): ReplicationMessage {
       kind: 'xlog',
       walStart: chunk.readBigUInt64BE(1),
       walEnd: chunk.readBigUInt64BE(9),
-      sendTime: pgMicrosToUnixMs(chunk.readBigInt64BE(17)),
+      sendTime: readPgTimestampMs(chunk, 17),
       data: chunk.subarray(25),
     };
   }
@@ -53,7 +63,7 @@ export function parseReplicationMessage(chunk: Buffer): ReplicationMessage {
     return {
       kind: 'keepalive',
       walEnd: chunk.readBigUInt64BE(1),
-      sendTime: pgMicrosToUnixMs(chunk.readBigInt64BE(9)),
+      sendTime: readPgTimestampMs(chunk, 9),
       replyRequested: chunk[17] === 1,
     };
   }

@@ -40,8 +40,11 @@ export function isTransactionPart(tx: SourceTransaction): tx is TransactionPart 
 
 interface OpenTransaction {
   transaction: SourceTransaction;
-  /** One shared `source` block per relation in this transaction. */
-  sources: Map<number, ChangeSourceInfo>;
+  /** The shared `source` block of the relation changed last (most transactions change one table). */
+  lastOid: number;
+  lastSource: ChangeSourceInfo | undefined;
+  /** One shared `source` block per other relation changed in this transaction (made on the second). */
+  sources: Map<number, ChangeSourceInfo> | undefined;
 }
 
 export class AssemblerError extends Error {
@@ -81,7 +84,9 @@ export class TransactionAssembler {
             relations: this.announced,
             changes: [],
           },
-          sources: new Map(),
+          lastOid: -1,
+          lastSource: undefined,
+          sources: undefined,
         };
         this.announced = [];
         return;
@@ -98,7 +103,7 @@ export class TransactionAssembler {
       case 'relation': {
         this.relations.set(message.relation.oid, message.relation);
         if (this.open) {
-          this.open.sources.delete(message.relation.oid);
+          this.forgetSource(this.open, message.relation.oid);
           this.open.transaction.relations.push(message.relation);
         } else {
           this.announced.push(message.relation);
@@ -135,6 +140,37 @@ export class TransactionAssembler {
     }
   }
 
+  /** The transaction's `source` block for this relation (one per relation and transaction, shared by its changes). */
+  private sourceOf(open: OpenTransaction, relation: Relation): ChangeSourceInfo {
+    if (open.lastSource !== undefined) (open.sources ??= new Map()).set(open.lastOid, open.lastSource);
+    let source = open.sources?.get(relation.oid);
+    if (!source) {
+      const tx = open.transaction;
+      source = {
+        connector: 'strangler',
+        db: this.options.database,
+        schema: relation.schema,
+        table: relation.table,
+        lsn: Number(tx.commitLsn),
+        txId: tx.xid,
+        ts_ms: tx.commitTime,
+        snapshot: 'false',
+      };
+    }
+    open.lastOid = relation.oid;
+    open.lastSource = source;
+    return source;
+  }
+
+  /** A relation announced again inside the transaction (its shape changed) gets a new `source` block. */
+  private forgetSource(open: OpenTransaction, oid: number): void {
+    open.sources?.delete(oid);
+    if (open.lastOid === oid) {
+      open.lastOid = -1;
+      open.lastSource = undefined;
+    }
+  }
+
   private requireOpen(what: string): OpenTransaction {
     if (!this.open) throw new AssemblerError(`${what} outside a transaction: the stream is out of order`);
     return this.open;
@@ -148,21 +184,7 @@ export class TransactionAssembler {
 
   private add(relation: Relation, op: ChangeEvent['op'], before: Row | null, after: Row | null, unchanged: string[]): void {
     const open = this.requireOpen('A change');
-    let source = open.sources.get(relation.oid);
-    if (!source) {
-      const tx = open.transaction;
-      source = {
-        connector: 'strangler',
-        db: this.options.database,
-        schema: relation.schema,
-        table: relation.table,
-        lsn: Number(tx.commitLsn),
-        txId: tx.xid,
-        ts_ms: tx.commitTime,
-        snapshot: 'false',
-      };
-      open.sources.set(relation.oid, source);
-    }
+    const source = open.lastOid === relation.oid && open.lastSource !== undefined ? open.lastSource : this.sourceOf(open, relation);
     const event: ChangeEvent = { op, before, after, source, ts_ms: this.now(), relation };
     if (unchanged.length > 0) event.unchangedToast = unchanged;
     open.transaction.changes.push(event);
