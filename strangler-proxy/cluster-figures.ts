@@ -1,16 +1,38 @@
 /**
  * Counters across `--workers N`. Every worker but the first sends its figures (its metric
- * counters and histograms, its route counters, its upstream instances' counters) over the
- * cluster IPC channel every `FIGURES_INTERVAL_MS`; the primary hands them to worker 1, which
- * serves the admin API and /metrics and sums the latest figures of each worker into its
- * own at read time. So a scrape is at most one interval behind on the other workers'
- * traffic. A worker that is replaced starts from zero: its successor's figures replace the
- * old ones, which Prometheus sees as a counter reset.
+ * counters and histograms, its route counters, its upstream instances' counters, its shadow
+ * totals and latest mismatch samples) over the cluster IPC channel every
+ * `FIGURES_INTERVAL_MS`; the primary hands them to worker 1, which serves the admin API and
+ * /metrics and sums the latest figures of each worker into its own at read time. So a
+ * scrape is at most one interval behind on the other workers' traffic. A worker that is
+ * replaced starts from zero: its successor's figures replace the old ones, which
+ * Prometheus sees as a counter reset (and its old samples are gone).
  */
-import type { InstanceStatus, ProxyControl, RouteCounters, RouteStatus } from './control.js';
+import type {
+  InstanceStatus,
+  ProxyControl,
+  RouteCounters,
+  RouteStatus,
+  ShadowMismatchReason,
+  ShadowReport,
+  ShadowSample,
+  ShadowTotals,
+} from './control.js';
 import type { RegistrySnapshot } from './metrics/registry.js';
 
 export const FIGURES_INTERVAL_MS = 1000;
+
+/** Mismatch samples a worker sends with its figures: its latest ones, so that a message stays small. */
+export const SHARED_SAMPLES = 20;
+
+/** A worker's shadow report as it travels: totals per route and its latest `SHARED_SAMPLES` samples (already redacted). */
+export interface WorkerShadow {
+  routes: Array<{ route: string; totals: ShadowTotals }>;
+  samples: ShadowSample[];
+}
+
+/** A mismatch sample in worker 1's merged report, with the worker (STRANGLER_WORKER_INDEX) that saw it. */
+export type WorkerShadowSample = ShadowSample & { worker: string };
 
 export interface WorkerFigures {
   /** STRANGLER_WORKER_INDEX of the sender. */
@@ -18,10 +40,13 @@ export interface WorkerFigures {
   metrics: RegistrySnapshot;
   routes: Array<{ id: string; counters: RouteCounters }>;
   instances: Array<Pick<InstanceStatus, 'service' | 'url' | 'inflight' | 'requests' | 'failures'>>;
+  /** Absent from a control without shadow reports. */
+  shadow?: WorkerShadow;
 }
 
 /** The figures a worker sends: its own, not the merged ones. */
 export function collectFigures(worker: string, control: ProxyControl, metrics: RegistrySnapshot): WorkerFigures {
+  const shadow = control.shadowReport?.();
   return {
     worker,
     metrics,
@@ -29,6 +54,14 @@ export function collectFigures(worker: string, control: ProxyControl, metrics: R
     instances: control
       .instances()
       .map(({ service, url, inflight, requests, failures }) => ({ service, url, inflight, requests, failures })),
+    ...(shadow === undefined
+      ? {}
+      : {
+          shadow: {
+            routes: shadow.routes.map(({ route, totals }) => ({ route, totals })),
+            samples: shadow.samples.slice(-SHARED_SAMPLES),
+          },
+        }),
   };
 }
 
@@ -64,4 +97,38 @@ export function sumInstances(local: InstanceStatus[], others: Iterable<WorkerFig
     }
   }
   return [...sums.values()];
+}
+
+const COUNTS = ['shadowed', 'matched', 'mismatched', 'tooLarge', 'errors', 'timeouts', 'skipped'] as const;
+const REASONS: readonly ShadowMismatchReason[] = ['status', 'headers', 'body'];
+const SKIPS = ['method', 'body', 'busy', 'primary'] as const;
+
+function addTotals(into: ShadowTotals, from: ShadowTotals): void {
+  for (const key of COUNTS) into[key] += from[key];
+  for (const key of REASONS) into.mismatchedBy[key] += from.mismatchedBy[key];
+  for (const key of SKIPS) into.skippedBy[key] += from.skippedBy[key];
+}
+
+/**
+ * Worker 1's shadow report with the other workers' totals added (to the routes it has) and
+ * their samples merged in, oldest first, each naming its worker: worker 1's latest 50 and
+ * every other worker's latest `SHARED_SAMPLES`.
+ */
+export function sumShadow(local: ShadowReport, worker: string, others: Iterable<WorkerFigures>): ShadowReport {
+  const routes = local.routes.map((entry) => ({
+    ...entry,
+    totals: { ...entry.totals, mismatchedBy: { ...entry.totals.mismatchedBy }, skippedBy: { ...entry.totals.skippedBy } },
+  }));
+  const byRoute = new Map(routes.map((entry) => [entry.route, entry.totals]));
+  const samples: WorkerShadowSample[] = local.samples.map((sample) => ({ ...sample, worker }));
+  for (const figures of others) {
+    if (figures.shadow === undefined) continue;
+    for (const { route, totals } of figures.shadow.routes) {
+      const into = byRoute.get(route);
+      if (into !== undefined) addTotals(into, totals);
+    }
+    for (const sample of figures.shadow.samples) samples.push({ ...sample, worker: figures.worker });
+  }
+  samples.sort((a, b) => a.at - b.at);
+  return { routes, samples };
 }

@@ -7,7 +7,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { messageOf } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import { FIGURES_INTERVAL_MS, collectFigures, sumInstances, sumRoutes, type WorkerFigures } from './cluster-figures.js';
+import { FIGURES_INTERVAL_MS, collectFigures, sumInstances, sumRoutes, sumShadow, type WorkerFigures } from './cluster-figures.js';
 import { loadProxyConfig } from './config/load.js';
 import type { ProxyControl } from './control.js';
 import type { RegistrySnapshot } from './metrics/registry.js';
@@ -125,9 +125,11 @@ export interface ClusterWorker {
 
 /**
  * In a worker: answers the primary's messages and returns a control whose changes also
- * reach the other workers. The primary stops a worker with SIGTERM (graceful, like a user).
+ * reach the other workers, and whose counters and shadow report include the other workers'
+ * figures (samples name their worker). The primary stops a worker with SIGTERM (graceful,
+ * like a user). `self` is this worker's index, as the primary set it.
  */
-export function joinCluster(proxy: RunningProxy, logger: Logger): ClusterWorker {
+export function joinCluster(proxy: RunningProxy, logger: Logger, self = process.env.STRANGLER_WORKER_INDEX ?? '1'): ClusterWorker {
   const control = proxy.control;
   const others = new Map<string, WorkerFigures>();
   const figureListeners: Array<(figures: WorkerFigures) => void> = [];
@@ -144,8 +146,8 @@ export function joinCluster(proxy: RunningProxy, logger: Logger): ClusterWorker 
         else if (message.op === 'setWeight') control.setWeight(message.route, message.percent);
         else control.setEnabled(message.route, message.enabled);
       } else if (message.type === 'strangler:figures') {
-        const { worker, metrics, routes, instances } = message;
-        const figures: WorkerFigures = { worker, metrics, routes, instances };
+        const { worker, metrics, routes, instances, shadow } = message;
+        const figures: WorkerFigures = { worker, metrics, routes, instances, ...(shadow === undefined ? {} : { shadow }) };
         others.set(worker, figures);
         for (const listener of figureListeners) listener(figures);
       }
@@ -157,6 +159,7 @@ export function joinCluster(proxy: RunningProxy, logger: Logger): ClusterWorker 
   const merged: ProxyControl = {
     routes: () => (others.size === 0 ? control.routes() : sumRoutes(control.routes(), others.values())),
     instances: () => (others.size === 0 ? control.instances() : sumInstances(control.instances(), others.values())),
+    shadowReport: () => sumShadow(control.shadowReport?.() ?? { routes: [], samples: [] }, self, others.values()),
     version: () => control.version(),
     config: () => control.config(),
     replaceRoutes(routes) {

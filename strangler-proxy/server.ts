@@ -1,16 +1,21 @@
 /**
- * The library entry point: `startProxy` listens on node:http with the parser limits set
- * (maxHeaderSize, headersTimeout, requestTimeout), serves the data plane, watches the
- * config file when asked, and `close()` drains: stop accepting, close idle keep-alive
- * connections, let requests in flight finish (up to `timeouts.shutdownGrace`), then cut
- * what is left.
+ * The library entry point: `startProxy` listens on node:http — node:https with `listen.tls`
+ * — with the parser limits set (maxHeaderSize, headersTimeout, requestTimeout), serves the
+ * data plane, watches the config file when asked, and `close()` drains: stop accepting,
+ * close idle keep-alive connections, let requests in flight finish (up to
+ * `timeouts.shutdownGrace`), then cut what is left. With TLS, the certificate files are
+ * read again whenever a config is loaded anew (file change, `reload()`).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { Server as TlsServer } from 'node:tls';
 import { StranglerError, messageOf } from '../common/errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import type { ProxyConfig } from './config/schema.js';
 import { loadProxyConfig, parseProxyConfig } from './config/load.js';
+import { loadTlsMaterial, secureContextOptions } from './config/tls.js';
 import type { ProxyControl, ProxyObserver } from './control.js';
 import type { Probe } from './health/active-checker.js';
 import { onClientError } from './http/client-errors.js';
@@ -37,7 +42,7 @@ export interface StartProxyOptions {
 }
 
 export interface RunningProxy {
-  /** `http://host:port` the proxy answers on. */
+  /** `http://host:port` (`https://` with `listen.tls`) the proxy answers on. */
   readonly url: string;
   readonly port: number;
   readonly control: ProxyControl;
@@ -46,33 +51,89 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
+/** node:http, or node:https with the same parser limits when `listen.tls` is set (a `caFile` makes client certificates required). */
+function createDataPlane(config: ProxyConfig, source: string, handler: RequestListener): Server {
+  const options = {
+    maxHeaderSize: config.maxHeaderSize,
+    headersTimeout: config.timeouts.clientHeaders,
+    requestTimeout: config.timeouts.clientRequest,
+    keepAliveTimeout: config.timeouts.clientKeepAlive,
+    requireHostHeader: true,
+    insecureHTTPParser: false,
+  };
+  const tls = config.listen.tls;
+  if (tls === undefined) return createServer(options, handler);
+  return createHttpsServer(
+    {
+      ...options,
+      ...secureContextOptions(loadTlsMaterial(tls, source)),
+      // A client that never finishes its handshake is dropped as soon as a slow head would be.
+      handshakeTimeout: config.timeouts.clientHeaders,
+      ...(tls.caFile === undefined ? {} : { requestCert: true, rejectUnauthorized: true }),
+    },
+    handler,
+  );
+}
+
+/**
+ * Called with each config applied. A new `listen` object means the config was loaded anew
+ * (route changes keep it): the certificate files are read again and swapped in for new
+ * handshakes (`setSecureContext`; open connections keep theirs). Turning TLS on or off,
+ * or client certificates, needs a restart.
+ */
+function tlsReloader(server: Server, started: ProxyConfig, source: string, logger: Logger): (next: ProxyConfig) => void {
+  let listen = started.listen;
+  return (next) => {
+    if (next.listen === listen) return;
+    listen = next.listen;
+    const tls = next.listen.tls;
+    const before = started.listen.tls;
+    if ((tls === undefined) !== (before === undefined) || (tls?.caFile === undefined) !== (before?.caFile === undefined)) {
+      logger.warn('listen.tls changed in a way that needs a restart (TLS or client certificates on/off); restart the proxy to apply it');
+      return;
+    }
+    if (tls === undefined || !(server instanceof TlsServer)) return;
+    try {
+      server.setSecureContext(secureContextOptions(loadTlsMaterial(tls, source)));
+      logger.info('TLS certificate reloaded', { certFile: tls.certFile });
+    } catch (error) {
+      logger.error('TLS certificate not reloaded; the previous one stays in effect', { error: messageOf(error) });
+    }
+  };
+}
+
 export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
   const logger = options.logger ?? silentLogger;
+  const source = options.configPath ?? 'proxy config';
   let config: ProxyConfig;
-  if (options.config !== undefined) config = parseProxyConfig(options.config, options.configPath ?? 'proxy config');
-  else if (options.configPath !== undefined) config = await loadProxyConfig(options.configPath);
+  if (options.config !== undefined) {
+    const baseDir = options.configPath === undefined ? process.cwd() : dirname(resolve(options.configPath));
+    config = parseProxyConfig(options.config, source, baseDir);
+  } else if (options.configPath !== undefined) config = await loadProxyConfig(options.configPath);
   else throw new StranglerError('PROXY_NO_CONFIG', 'startProxy needs a config or a configPath.');
 
+  const observer = options.observer;
+  let applied: (next: ProxyConfig) => void = () => undefined;
+  // The runtime's reload notice also refreshes the TLS certificate; requests are told to `observer` directly.
+  const runtimeObserver: ProxyObserver = {
+    onRequest: () => undefined,
+    onReload: (version) => {
+      applied(runtime.current.config);
+      observer?.onReload?.(version);
+    },
+    onShadow: (event) => observer?.onShadow?.(event),
+  };
   const runtime = new ProxyRuntime({
     config,
     ...(options.configPath === undefined ? {} : { configPath: options.configPath }),
     logger,
-    ...(options.observer === undefined ? {} : { observer: options.observer }),
+    observer: runtimeObserver,
     ...(options.probe === undefined ? {} : { probe: options.probe }),
   });
   let draining = false;
   const tunnels = new Set<Duplex>();
-  const server = createServer(
-    {
-      maxHeaderSize: config.maxHeaderSize,
-      headersTimeout: config.timeouts.clientHeaders,
-      requestTimeout: config.timeouts.clientRequest,
-      keepAliveTimeout: config.timeouts.clientKeepAlive,
-      requireHostHeader: true,
-      insecureHTTPParser: false,
-    },
-    createRequestHandler({ runtime, logger, observer: options.observer, draining: () => draining }),
-  );
+  const server = createDataPlane(config, source, createRequestHandler({ runtime, logger, observer, draining: () => draining }));
+  applied = tlsReloader(server, config, source, logger);
   server.on('clientError', onClientError);
   server.on('upgrade', createUpgradeHandler(runtime, logger, tunnels));
 

@@ -1,7 +1,9 @@
 /**
  * The JSON API of the admin side, on top of `ProxyControl`: read routes and instances,
  * replace the route table, change one route's weight or switch it on and off, reload the
- * config file. Bad input answers 400 with the key that is wrong (`error.key`, and every
+ * config file, read the shadow report (with `--workers`, the control given here is
+ * cluster.ts's, which sums every worker's totals and lists every worker's samples, each
+ * with its `worker`). Bad input answers 400 with the key that is wrong (`error.key`, and every
  * problem in `error.issues`); an unknown route answers 404.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';

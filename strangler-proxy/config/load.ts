@@ -1,15 +1,26 @@
 /** Reads and validates a proxy config: a file (YAML or JSON), a plain object, or just a new `routes` list. */
+import { dirname, resolve } from 'node:path';
 import { loadConfigFile } from '../../common/config/load.js';
 import { validate } from '../../common/config/schema.js';
 import { StranglerError } from '../../common/errors.js';
 import { proxyConfigSchema, routesSchema, serviceIssues, type ProxyConfig, type RouteConfig } from './schema.js';
+import { loadTlsMaterial, resolveTlsPaths } from './tls.js';
 
 export async function loadProxyConfig(path: string): Promise<ProxyConfig> {
-  return parseProxyConfig(await loadConfigFile(path), path);
+  return parseProxyConfig(await loadConfigFile(path), path, dirname(resolve(path)));
 }
 
-export function parseProxyConfig(value: unknown, source = 'proxy config'): ProxyConfig {
-  return validate(proxyConfigSchema, value, source);
+/**
+ * Validates plain config data. `listen.tls` file paths are taken relative to `baseDir` (the
+ * config file's folder; the working directory by default), and the files are read and
+ * checked here, so a bad certificate or key is refused like any other bad key.
+ */
+export function parseProxyConfig(value: unknown, source = 'proxy config', baseDir = process.cwd()): ProxyConfig {
+  const config = validate(proxyConfigSchema, value, source);
+  if (config.listen.tls === undefined) return config;
+  const tls = resolveTlsPaths(config.listen.tls, baseDir);
+  loadTlsMaterial(tls, source);
+  return Object.freeze({ ...config, listen: Object.freeze({ ...config.listen, tls: Object.freeze(tls) }) });
 }
 
 /** Validates a replacement `routes` list against the services of `config`; returns a new frozen config. */

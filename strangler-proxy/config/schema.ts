@@ -169,12 +169,24 @@ function routeIssues(routes: readonly RouteConfig[], path: string): Issue[] {
 
 export const routesSchema = refine(array(routeSchema, { default: [], description: 'Routes, first match wins.' }), routeIssues);
 
+const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
+
+const tlsSchema = object({
+  certFile: string({ minLength: 1, description: 'PEM certificate (with its intermediates), relative to the config file.' }),
+  keyFile: string({ minLength: 1, description: 'PEM private key of certFile (unencrypted), relative to the config file.' }),
+  caFile: optional(
+    string({ minLength: 1, description: 'PEM CA certificates client certificates must be signed by: set, clients must present one.' }),
+  ),
+  minVersion: oneOf(TLS_VERSIONS, { default: 'TLSv1.2', description: 'Oldest TLS version accepted.' }),
+});
+
 const listenSchema = object(
   {
     host: string({ default: '0.0.0.0', description: 'Address the proxy listens on.' }),
     port: number({ default: 8080, integer: true, min: 0, max: 65535, description: 'Port (0: any free port).' }),
+    tls: optional(tlsSchema),
   },
-  { default: { host: '0.0.0.0', port: 8080 } },
+  { default: { host: '0.0.0.0', port: 8080, tls: undefined } },
 );
 
 const timeoutsSchema = object(
@@ -268,3 +280,4 @@ export type HealthCheckConfig = Infer<typeof healthCheckSchema>;
 export type BreakerConfig = Infer<typeof breakerSchema>;
 export type OutlierConfig = Infer<typeof outlierSchema>;
 export type PoolConfig = Infer<typeof poolSchema>;
+export type TlsConfig = Infer<typeof tlsSchema>;

@@ -1,9 +1,11 @@
 /**
  * Listening with errors that say what to do: the proxy's data plane and its admin API both
- * bind through here and get back the URL they listen on (IPv6 hosts in brackets).
+ * bind through here and get back the URL they listen on (`https://` for a TLS server, IPv6
+ * hosts in brackets).
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 
 export async function listenOn(
   server: Server,
@@ -21,5 +23,6 @@ export async function listenOn(
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { url: `http://${shownHost}:${address.port}`, port: address.port };
+  const scheme = server instanceof TlsServer ? 'https' : 'http';
+  return { url: `${scheme}://${shownHost}:${address.port}`, port: address.port };
 }
