@@ -39,6 +39,8 @@ export interface Relation {
   /** 'd' default (primary key), 'n' nothing, 'f' full, 'i' index. */
   replicaIdentity: 'd' | 'n' | 'f' | 'i';
   columns: RelationColumn[];
+  /** The columns one event carried (Debezium), maybe not all of the table's: the sink does not check them for dropped or retyped ones. */
+  partial?: boolean;
 }
 
 /** Column name -> text value, or null for SQL NULL. */

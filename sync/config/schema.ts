@@ -139,7 +139,7 @@ export const syncConfigShape = object({
   schemaChange: oneOf(['add-column', 'ignore', 'stop'] as const, {
     default: 'stop',
     description:
-      'A source column the target lacks: add it to the target (ALTER TABLE … ADD COLUMN with the source type), ignore it (logged), or stop with SYNC_SCHEMA_CHANGED.',
+      'When the source schema moves under a mapping. A new source column the target lacks: add it to the target (ALTER TABLE … ADD COLUMN with the source type), ignore it (logged), or stop. A carried column dropped in the source, or of another type: add-column and ignore warn once and go on (the target column keeps its values; a new type is carried as text cast to the target type), stop stops. Stopping is SYNC_SCHEMA_CHANGED, before the change is applied.',
   }),
   batching: object(
     {

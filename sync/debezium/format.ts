@@ -76,7 +76,7 @@ export class RelationCache {
     if (!relation) {
       // Debezium does not send the key (the HTTP sink posts the value only): the mapping's key or the
       // target's primary key names the row; replica identity 'f' lets the plan use either.
-      relation = { oid: this.nextOid++, schema, table, replicaIdentity: 'f', columns: [...columns] };
+      relation = { oid: this.nextOid++, schema, table, replicaIdentity: 'f', columns: [...columns], partial: true };
       this.byShape.set(shape, relation);
     }
     this.lastByTable.set(`${schema}.${table}`, relation);

@@ -92,7 +92,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
           stopping: () => context.stopping(),
         });
         if (copied.passThrough.length > 0) logger.debug('initial copy passed COPY text through', { tables: copied.passThrough });
-        await sink.completeSnapshot(snapshot.consistentLsn, 0);
+        await sink.completeSnapshot(snapshot.consistentLsn, 0, snapshot.overlapUntil);
       } finally {
         await snapshot.close().catch(() => undefined);
       }

@@ -14,6 +14,9 @@ export const BOOKKEEPING_DDL = [
      tx_id bigint,
      transactions bigint NOT NULL DEFAULT 0,
      applied_at timestamptz NOT NULL DEFAULT now())`,
+  // A resumed initial copy: stream transactions committed below this LSN may find their rows
+  // already changed or gone in the copied rows (tables made by an older version get the column).
+  'ALTER TABLE strangler_sync.checkpoint ADD COLUMN IF NOT EXISTS overlap_until pg_lsn',
   `CREATE TABLE IF NOT EXISTS strangler_sync.snapshot_progress (
      slot_name text NOT NULL,
      source_table text NOT NULL,
@@ -22,6 +25,13 @@ export const BOOKKEEPING_DDL = [
      done boolean NOT NULL DEFAULT false,
      updated_at timestamptz NOT NULL DEFAULT now(),
      PRIMARY KEY (slot_name, source_table))`,
+  // The source columns as the rows last applied carried them (planner.ts: a dropped or retyped column is never silent).
+  `CREATE TABLE IF NOT EXISTS strangler_sync.source_columns (
+     source_table text NOT NULL,
+     target_table text NOT NULL,
+     columns jsonb NOT NULL,
+     updated_at timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (source_table, target_table))`,
 ];
 
 export interface SnapshotProgress {
@@ -35,6 +45,8 @@ export interface SnapshotProgress {
 
 export interface CheckpointRow {
   lsn: Lsn;
+  /** Set when the initial copy was resumed after a crash: see BOOKKEEPING_DDL. */
+  overlapUntil: Lsn | undefined;
   txId: number | null;
   transactions: number;
   appliedAt: Date;
@@ -51,27 +63,42 @@ export async function ensureBookkeeping(client: pg.ClientBase): Promise<void> {
 }
 
 export async function readCheckpoint(client: pg.ClientBase, slot: string): Promise<CheckpointRow | undefined> {
-  const result = await client.query<{ commit_lsn: string; tx_id: string | null; transactions: string; applied_at: Date }>(
-    'SELECT commit_lsn::text, tx_id, transactions, applied_at FROM strangler_sync.checkpoint WHERE slot_name = $1',
-    [slot],
-  );
+  const result = await client.query<{
+    commit_lsn: string;
+    overlap_until: string | null;
+    tx_id: string | null;
+    transactions: string;
+    applied_at: Date;
+  }>('SELECT commit_lsn::text, overlap_until::text, tx_id, transactions, applied_at FROM strangler_sync.checkpoint WHERE slot_name = $1', [
+    slot,
+  ]);
   const row = result.rows[0];
   if (!row) return undefined;
   return {
     lsn: parseLsn(row.commit_lsn),
+    overlapUntil: row.overlap_until === null ? undefined : parseLsn(row.overlap_until),
     txId: row.tx_id === null ? null : Number(row.tx_id),
     transactions: Number(row.transactions),
     appliedAt: row.applied_at,
   };
 }
 
-export async function writeCheckpoint(client: pg.ClientBase, slot: string, lsn: Lsn, txId: number, transactions: number): Promise<void> {
+/** The checkpoint at the end of the initial copy (with the overlap mark of a resumed copy, or none). */
+export async function writeCheckpoint(
+  client: pg.ClientBase,
+  slot: string,
+  lsn: Lsn,
+  txId: number,
+  transactions: number,
+  overlapUntil?: Lsn,
+): Promise<void> {
   await client.query({
     name: 'strangler_sync_checkpoint',
-    text: `INSERT INTO strangler_sync.checkpoint (slot_name, commit_lsn, tx_id, transactions, applied_at) VALUES ($1, $2::pg_lsn, $3, $4, now())
+    text: `INSERT INTO strangler_sync.checkpoint (slot_name, commit_lsn, tx_id, transactions, applied_at, overlap_until) VALUES ($1, $2::pg_lsn, $3, $4, now(), $5::pg_lsn)
            ON CONFLICT (slot_name) DO UPDATE SET commit_lsn = EXCLUDED.commit_lsn, tx_id = EXCLUDED.tx_id,
-             transactions = strangler_sync.checkpoint.transactions + EXCLUDED.transactions, applied_at = EXCLUDED.applied_at`,
-    values: [slot, formatLsn(lsn), txId, transactions],
+             transactions = strangler_sync.checkpoint.transactions + EXCLUDED.transactions, applied_at = EXCLUDED.applied_at,
+             overlap_until = EXCLUDED.overlap_until`,
+    values: [slot, formatLsn(lsn), txId, transactions, overlapUntil === undefined ? null : formatLsn(overlapUntil)],
   });
 }
 

@@ -38,6 +38,8 @@ export interface ExecuteStats {
   rows: number;
   /** Groups written with COPY. */
   copies: number;
+  /** Unchanged-TOAST updates skipped because their row was gone (missingRowsTolerated). */
+  missingRowsSkipped: number;
 }
 
 export interface OperationWriterOptions {
@@ -84,8 +86,13 @@ export class OperationWriter {
   private group: Group | undefined;
   /** The COPY the current group is being written into, when it is one. */
   private copy: OpenCopy | undefined;
-  readonly stats: ExecuteStats = { statements: 0, rows: 0, copies: 0 };
+  readonly stats: ExecuteStats = { statements: 0, rows: 0, copies: 0, missingRowsSkipped: 0 };
   private readonly copyMinRows: number;
+  /**
+   * While true, an unchanged-TOAST update whose target row does not exist is skipped (counted in
+   * stats) instead of stopping the sync: set for the transactions a resumed copy overlaps.
+   */
+  missingRowsTolerated = false;
 
   constructor(
     private readonly client: pg.ClientBase,
@@ -266,7 +273,9 @@ export class OperationWriter {
     }
     const result = await this.run(partialUpdateSql(group.plan, rows.length, group.missing), values, rows.length);
     const counts = result.rows[0] as { updated?: number; wanted?: number } | undefined;
-    if ((counts?.updated ?? 0) < (counts?.wanted ?? 0)) {
+    const missing = (counts?.wanted ?? 0) - (counts?.updated ?? 0);
+    if (missing > 0 && this.missingRowsTolerated) this.stats.missingRowsSkipped += missing;
+    else if (missing > 0) {
       const source = `${group.plan.source.schema}.${group.plan.source.table}`;
       throw new StranglerError(
         'SYNC_TOAST_ROW_MISSING',

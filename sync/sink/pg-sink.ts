@@ -94,6 +94,8 @@ export class PgSink implements ChangeSink {
   private client: pg.Client | undefined;
   private connecting: Promise<pg.Client> | undefined;
   private known: Lsn | undefined;
+  /** A resumed initial copy's overlap mark (bookkeeping.ts), loaded with the checkpoint. */
+  private overlapUntil: Lsn | undefined;
   private knownLoaded = false;
   private readonly planner: Planner;
   /** Per source table: whether its initial copy goes in with COPY (decided at its first chunk). */
@@ -158,7 +160,9 @@ export class PgSink implements ChangeSink {
     const client = await this.connect();
     if (!this.knownLoaded) {
       try {
-        this.known = (await readCheckpoint(client, this.options.slot))?.lsn;
+        const row = await readCheckpoint(client, this.options.slot);
+        this.known = row?.lsn;
+        this.overlapUntil = row?.overlapUntil;
       } catch (error) {
         this.drop(client);
         throw targetError(error);
@@ -299,6 +303,13 @@ export class PgSink implements ChangeSink {
     let lastPlan: TablePlan | null = null;
     for (const tx of todo) {
       const snapshot = isSnapshotTransaction(tx);
+      // After a resumed copy, a transaction below the overlap mark may update a row that a later
+      // change (already in the copied rows) deleted: its unchanged-TOAST update then finds no row.
+      const overlap = !snapshot && this.overlapUntil !== undefined && tx.commitLsn < this.overlapUntil;
+      if (overlap !== writer.missingRowsTolerated) {
+        await writer.flush();
+        writer.missingRowsTolerated = overlap;
+      }
       for (const change of tx.changes) {
         let plan = lastPlan;
         if (change.relation !== lastRelation) {
@@ -347,6 +358,10 @@ export class PgSink implements ChangeSink {
       await state.writer.flush();
       state.statements += state.writer.stats.statements;
       state.copies += state.writer.stats.copies;
+      if (state.writer.stats.missingRowsSkipped > 0)
+        this.logger.info('skipped unchanged-TOAST updates of rows the resumed copy no longer holds (deleted later in the source)', {
+          rows: state.writer.stats.missingRowsSkipped,
+        });
     }
     for (const entry of state.progress.values()) await writeSnapshotProgress(client, this.options.slot, entry);
     const next = state.next;
@@ -481,15 +496,16 @@ export class PgSink implements ChangeSink {
   }
 
   /** Marks the initial copy complete: the checkpoint becomes the slot's consistent point, where streaming starts. */
-  async completeSnapshot(consistentLsn: Lsn, txId: number): Promise<void> {
+  async completeSnapshot(consistentLsn: Lsn, txId: number, overlapUntil?: Lsn): Promise<void> {
     const client = await this.connect();
     try {
-      await writeCheckpoint(client, this.options.slot, consistentLsn, txId, 0);
+      await writeCheckpoint(client, this.options.slot, consistentLsn, txId, 0, overlapUntil);
     } catch (error) {
       if (isConnectionError(error)) this.drop(client);
       throw targetError(error);
     }
     this.known = consistentLsn;
+    this.overlapUntil = overlapUntil;
     this.knownLoaded = true;
   }
 
