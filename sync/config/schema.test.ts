@@ -61,6 +61,19 @@ describe('sync config', () => {
     );
   });
 
+  it('reads snapshot.chunkRows, defaults it to 20,000, and refuses a value out of range or of the wrong type', () => {
+    expect(parseSyncConfig(minimal).snapshot).toEqual({ chunkRows: 20_000 });
+    expect(parseSyncConfig(minimal + 'snapshot: { chunkRows: 2500 }\n').snapshot.chunkRows).toBe(2_500);
+    expect(parseSyncConfig(minimal + 'snapshot: { chunkRows: 100 }\n').snapshot.chunkRows).toBe(100);
+    expect(parseSyncConfig(minimal + 'snapshot: { chunkRows: 1000000 }\n').snapshot.chunkRows).toBe(1_000_000);
+    expect(issuesOf(minimal + 'snapshot: { chunkRows: 99 }\n')).toContain('snapshot.chunkRows: must be >= 100, got 99');
+    expect(issuesOf(minimal + 'snapshot: { chunkRows: 1000001 }\n')).toContain('snapshot.chunkRows: must be <= 1000000, got 1000001');
+    expect(issuesOf(minimal + 'snapshot: { chunkRows: 2500.5 }\n')).toContain('snapshot.chunkRows: expected a whole number, got 2500.5');
+    expect(issuesOf(minimal + 'snapshot: { chunkRows: "5000" }\n')).toContain('snapshot.chunkRows: expected a number, got string "5000"');
+    expect(issuesOf(minimal + 'snapshot: { chunkRow: 5000 }\n')).toContain('snapshot.chunkRow: unknown key; did you mean "chunkRows"?');
+    expect(issuesOf(minimal + 'snapshot: 5000\n')).toContain('snapshot: expected an object, got number 5000');
+  });
+
   it('reads the connection URLs from the environment, and says which variable is missing', () => {
     const config = parseSyncConfig(minimal);
     expect(resolveUrls(config, { SRC: 'postgres://a', DST: 'postgres://b' })).toEqual({
@@ -75,7 +88,7 @@ describe('sync config', () => {
   it('documents every key', () => {
     const rows = describeSchema(syncConfigShape);
     expect(rows.map((row) => row.path)).toEqual(
-      expect.arrayContaining(['source.urlEnv', 'schemaChange', 'batching.maxWait', 'metrics.listen']),
+      expect.arrayContaining(['source.urlEnv', 'schemaChange', 'batching.maxWait', 'snapshot.chunkRows', 'metrics.listen']),
     );
     expect(rows.filter((row) => row.description === '' && !['source', 'target'].includes(row.path))).toEqual([]);
   });

@@ -159,6 +159,19 @@ export const syncConfigShape = object({
     },
     { default: { maxTransactions: 500, maxRows: 50_000, maxWait: 5 }, description: 'Batching of small source transactions.' },
   ),
+  snapshot: object(
+    {
+      chunkRows: number({
+        integer: true,
+        min: 100,
+        max: 1_000_000,
+        default: 20_000,
+        description:
+          'Rows per chunk of the initial copy, 100 to 1,000,000. Each chunk is read in key order and applied in one target transaction with its progress, so an interrupted copy resumes after its last chunk: smaller chunks lose less work to a crash, larger ones take fewer round trips.',
+      }),
+    },
+    { default: { chunkRows: 20_000 }, description: "The initial copy (the slot's exported snapshot, read in key-range chunks)." },
+  ),
   heartbeat: duration({ default: 10_000, min: 100, description: 'Heartbeat interval that keeps an idle source from retaining WAL.' }),
   lagWarning: object(
     {

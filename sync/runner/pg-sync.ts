@@ -22,7 +22,7 @@ export interface StartSyncOptions {
   logger?: Logger;
   /** Overrides metrics.listen (e.g. `127.0.0.1:0` in tests). */
   metricsListen?: string;
-  /** Rows per snapshot chunk (default 20,000). */
+  /** Rows per chunk of the initial copy; overrides the config's `snapshot.chunkRows` (e.g. in tests). */
   snapshotChunkRows?: number;
   /** How often slot lag is read from the source (default 5 s). */
   lagIntervalMs?: number;
@@ -83,7 +83,7 @@ export async function startSync(options: StartSyncOptions): Promise<SyncHandle> 
         connection,
         slot: config.slot,
         tables,
-        ...(options.snapshotChunkRows ? { chunkRows: options.snapshotChunkRows } : {}),
+        chunkRows: options.snapshotChunkRows ?? config.snapshot.chunkRows,
       });
       logger.info('initial copy', { mode: snapshot.mode, tables: snapshot.tables.map((table) => table.name) });
       try {

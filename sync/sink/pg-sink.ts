@@ -5,18 +5,18 @@
  * after a source crash the slot re-sends acknowledged transactions, and they change nothing.
  * Snapshot reads (op 'r') are upserts; the last key per table goes to snapshot_progress in the
  * same transaction, so an interrupted copy resumes by chunk; a plain table's chunks can pass
- * the source's COPY text through unparsed (applyRawSnapshot, copy-load.ts). Runs of inserts
- * go in with COPY (execute.ts). applyStream() keeps the target transaction open across calls while the parts of
- * a large source transaction arrive, and commits it, with the checkpoint, at the transaction's end.
+ * the source's COPY text through unparsed (snapshot-apply.ts, copy-load.ts). Runs of inserts
+ * go in with COPY (execute.ts). applyStream() keeps the target transaction open across calls
+ * while the parts of a large source transaction arrive, and commits it, with the checkpoint, at
+ * the transaction's end (apply-state.ts holds what such a transaction has written so far).
  */
 import pg from 'pg';
 import { messageOf, StranglerError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
-import { formatLsn, type ChangeEvent, type ChangeSink, type Lsn, type Relation, type Row, type SourceTransaction } from '../change.js';
+import { formatLsn, type ChangeSink, type Lsn, type Relation, type SourceTransaction } from '../change.js';
 import type { SchemaChangePolicy, TableMapping } from '../config/schema.js';
 import type { TablePlan } from '../mapping/compile.js';
 import { toOperations } from '../mapping/operations.js';
-import { copyable, copyRawInto, passThroughSelect, type PassThroughSelect } from './copy-load.js';
 import {
   checkpointAndCommitSql,
   clearBookkeeping,
@@ -33,6 +33,10 @@ import { isConnectionError, isStranglerError, targetError } from './target-error
 
 export { isConnectionError } from './target-errors.js';
 import { Planner, type SourceColumnType } from './planner.js';
+import { newState, trackSnapshot, type ApplyState } from './apply-state.js';
+import { SnapshotApplier, type RawSnapshotChunk, type SnapshotChunk, type SnapshotPassThrough } from './snapshot-apply.js';
+
+export type { RawSnapshotChunk, SnapshotChunk, SnapshotPassThrough } from './snapshot-apply.js';
 
 export interface PgSinkOptions {
   url: string;
@@ -46,29 +50,6 @@ export interface PgSinkOptions {
   /** Runs of inserts go in with COPY when the mapping allows it (default true); false: always upserts. */
   copyInserts?: boolean;
   logger?: Logger;
-}
-
-export interface SnapshotChunk {
-  /** `schema.table` of the source. */
-  table: string;
-  events: readonly ChangeEvent[];
-  lastKey: Row | undefined;
-  tableDone: boolean;
-}
-
-/** A chunk of the initial copy as raw COPY text of a pass-through select (copy-load.ts). */
-export interface RawSnapshotChunk {
-  /** `schema.table` of the source. */
-  table: string;
-  pass: SnapshotPassThrough;
-  data: readonly Buffer[];
-  rows: number;
-  lastKey: Row | undefined;
-  tableDone: boolean;
-}
-
-export interface SnapshotPassThrough extends PassThroughSelect {
-  plan: TablePlan;
 }
 
 export interface ApplyStats {
@@ -98,8 +79,7 @@ export class PgSink implements ChangeSink {
   private overlapUntil: Lsn | undefined;
   private knownLoaded = false;
   private readonly planner: Planner;
-  /** Per source table: whether its initial copy goes in with COPY (decided at its first chunk). */
-  private readonly copyTables = new Map<string, boolean>();
+  private readonly snapshots: SnapshotApplier;
   private readonly logger: Logger;
   /** Target table -> until when (ms) its inserts go in as upserts, after a COPY met an existing row. */
   private readonly copyBlockedUntil = new Map<string, number>();
@@ -114,6 +94,14 @@ export class PgSink implements ChangeSink {
       schemaChange: options.schemaChange ?? 'stop',
       ...(options.sourceColumnType ? { sourceColumnType: options.sourceColumnType } : {}),
       logger: this.logger,
+    });
+    this.snapshots = new SnapshotApplier({
+      slot: options.slot,
+      planner: this.planner,
+      totals: this.totals,
+      connect: () => this.connect(),
+      drop: (client) => this.drop(client),
+      copyAllowed: (plan) => this.copyAllowed(plan),
     });
   }
 
@@ -382,117 +370,24 @@ export class PgSink implements ChangeSink {
     return next;
   }
 
-  /**
-   * One chunk of the initial copy in one target transaction, with the table's progress (last
-   * key, done), so an interrupted copy resumes after the last committed chunk.
-   */
-  async applySnapshot(chunk: SnapshotChunk): Promise<void> {
-    const client = await this.connect();
-    let writer: OperationWriter | undefined;
-    try {
-      await client.query('BEGIN');
-      // Plan first (catalog queries), then stream the rows: with COPY, the target inserts them while the next ones are mapped.
-      const first = chunk.events[0];
-      const firstPlan = first ? await this.planner.planFor(client, first.relation) : null;
-      const copy = firstPlan !== null && (await this.copyInto(client, chunk.table, firstPlan));
-      const streaming = new OperationWriter(client, { copyAllowed: () => copy, copyMinRows: 1 });
-      writer = streaming;
-      for (const change of chunk.events) {
-        if (!this.planner.isPlanned(change.relation)) await streaming.flush();
-        const plan = await this.planner.planFor(client, change.relation);
-        if (plan) for (const operation of toOperations(plan, change)) await streaming.write(operation);
-      }
-      await streaming.flush();
-      await writeSnapshotProgress(client, this.options.slot, {
-        table: chunk.table,
-        lastKey: chunk.lastKey ?? null,
-        rows: chunk.events.length,
-        done: chunk.tableDone,
-      });
-      await client.query('COMMIT');
-    } catch (error) {
-      await writer?.abort();
-      await client.query('ROLLBACK').catch(() => undefined);
-      this.planner.reset();
-      if (isConnectionError(error)) this.drop(client);
-      else if (error instanceof CopyConflict) {
-        // Someone else wrote a row with one of our keys meanwhile: upsert this table's chunks from now on.
-        this.copyTables.set(chunk.table, false);
-        return this.applySnapshot(chunk);
-      }
-      throw isStranglerError(error) ? error : targetError(error);
-    }
-    this.totals.events += chunk.events.length;
-    this.totals.statements += writer.stats.statements;
-    this.totals.copies += writer.stats.copies;
+  /** One chunk of the initial copy in one target transaction (snapshot-apply.ts). */
+  applySnapshot(chunk: SnapshotChunk): Promise<void> {
+    return this.snapshots.applySnapshot(chunk);
   }
 
-  /**
-   * How a table's initial copy can pass COPY text through unparsed, or undefined when it takes
-   * applySnapshot(): the same decision as its COPY path (plain mapping, target empty when its
-   * copy began, COPY not blocked) plus equal source and target column types.
-   */
-  async snapshotPassThrough(
+  /** How a table's initial copy can pass COPY text through unparsed, or undefined (snapshot-apply.ts). */
+  snapshotPassThrough(
     table: string,
     relation: Relation,
     sourceTypes: ReadonlyMap<string, string>,
     snapshotKey: readonly string[],
   ): Promise<SnapshotPassThrough | undefined> {
-    const client = await this.connect();
-    try {
-      const plan = await this.planner.planFor(client, relation);
-      if (!plan || !this.copyAllowed(plan) || !(await this.copyInto(client, table, plan))) return undefined;
-      const select = passThroughSelect(plan, sourceTypes, snapshotKey);
-      return select ? { plan, ...select } : undefined;
-    } catch (error) {
-      this.planner.reset();
-      if (isConnectionError(error)) this.drop(client);
-      throw isStranglerError(error) ? error : targetError(error);
-    }
+    return this.snapshots.passThrough(table, relation, sourceTypes, snapshotKey);
   }
 
-  /**
-   * One raw chunk in one target transaction with the table's progress, like applySnapshot().
-   * False when the COPY met a row the target already holds: nothing was written, and the table's
-   * chunks take applySnapshot() (upserts) from now on.
-   */
-  async applyRawSnapshot(chunk: RawSnapshotChunk): Promise<boolean> {
-    const client = await this.connect();
-    try {
-      await client.query('BEGIN');
-      if (chunk.rows > 0) await copyRawInto(client, chunk.pass.plan, chunk.data);
-      await writeSnapshotProgress(client, this.options.slot, {
-        table: chunk.table,
-        lastKey: chunk.lastKey ?? null,
-        rows: chunk.rows,
-        done: chunk.tableDone,
-      });
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      if (isConnectionError(error)) this.drop(client);
-      else if (sqlState(error) === '23505') {
-        this.copyTables.set(chunk.table, false);
-        return false;
-      }
-      throw isStranglerError(error) ? error : targetError(error);
-    }
-    this.totals.events += chunk.rows;
-    this.totals.statements += 1;
-    if (chunk.rows > 0) this.totals.copies += 1;
-    return true;
-  }
-
-  /** Whether this table's copy goes in with COPY: a plain mapping and a target table that was empty when its copy began. */
-  private async copyInto(client: pg.Client, table: string, plan: TablePlan): Promise<boolean> {
-    let decided = this.copyTables.get(table);
-    if (decided === undefined) {
-      decided =
-        copyable(plan) &&
-        (await client.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM ${plan.targetSql}) AS empty`)).rows[0]?.empty === true;
-      this.copyTables.set(table, decided);
-    }
-    return decided;
+  /** One raw chunk of COPY text in one target transaction; false when it met an existing row (snapshot-apply.ts). */
+  applyRawSnapshot(chunk: RawSnapshotChunk): Promise<boolean> {
+    return this.snapshots.applyRaw(chunk);
   }
 
   /** Marks the initial copy complete: the checkpoint becomes the slot's consistent point, where streaming starts. */
@@ -522,58 +417,4 @@ export class PgSink implements ChangeSink {
     this.client = undefined;
     if (client) await client.end().catch(() => undefined);
   }
-}
-
-/** What one target transaction has written so far. */
-interface ApplyState {
-  next: Lsn | undefined;
-  lastTx: SourceTransaction | undefined;
-  /** Streamed (not snapshot) source transactions ended in it. */
-  streamed: number;
-  transactions: number;
-  events: number;
-  statements: number;
-  copies: number;
-  parts: number;
-  progress: Map<string, SnapshotProgress>;
-  /** Kept across applyStream calls, so a COPY stays open while parts arrive. */
-  writer?: OperationWriter;
-}
-
-function newState(checkpoint: Lsn | undefined): ApplyState {
-  return {
-    next: checkpoint,
-    lastTx: undefined,
-    streamed: 0,
-    transactions: 0,
-    events: 0,
-    statements: 0,
-    copies: 0,
-    parts: 0,
-    progress: new Map(),
-  };
-}
-
-function trackSnapshot(
-  progress: Map<string, SnapshotProgress>,
-  schema: string,
-  table: string,
-  marker: 'true' | 'last' | 'false',
-  after: Row | null,
-  relation: { columns: readonly { name: string; isKey: boolean }[] },
-): void {
-  const name = `${schema}.${table}`;
-  const entry = progress.get(name) ?? { table: name, lastKey: null, rows: 0, done: false };
-  entry.rows++;
-  if (after) {
-    const key: Row = {};
-    for (const column of relation.columns) if (column.isKey) key[column.name] = after[column.name] ?? null;
-    entry.lastKey = key;
-  }
-  if (marker === 'last') entry.done = true;
-  progress.set(name, entry);
-}
-
-function sqlState(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }

@@ -1,7 +1,7 @@
 /**
- * The crash test of the INITIAL COPY. Three source tables (350,000 rows: a plain one and a
+ * The crash test of the INITIAL COPY. Three source tables (40,000 rows: a plain one and a
  * composite text-keyed one that pass COPY text through, and one with a computed column that
- * takes the mapped path) are copied in chunks of 20,000 rows by the real CLI
+ * takes the mapped path) are copied in chunks of 2,000 rows (`snapshot.chunkRows`) by the real CLI
  * (`node dist/cli/main.js sync`), which is killed with SIGKILL six times while it copies, at
  * random moments, while a writer keeps committing into the source (inserts, updates and
  * deletes in ranges already copied and not yet copied). Then it finishes, and:
@@ -23,21 +23,27 @@ import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 /** Kills during the copy: the first after its first chunk, the second blind (likely before any chunk), then after progress. */
 const KILLS = 6;
-const LEDGER_ROWS = 150_000;
-const ACCOUNTS = 100_000;
-const ITEMS = 100_000;
-// `strangler sync` copies in chunks of 20,000 rows (pg-sync.ts default; the CLI has no knob for it): 18 chunks here.
+const LEDGER_ROWS = 16_000;
+const ACCOUNTS = 10_000;
+const ITEMS = 14_000;
+/** `snapshot.chunkRows` in the config below: 8 + 5 + 7 = 20 chunks. */
+const CHUNK_ROWS = 2_000;
 /**
- * Where runs 3-6 are killed, in rows copied: the tables are copied in order, ledger (rows 0-150k,
- * COPY text passed through until a kill, then mapped), accounts (150k-250k, mapped: a computed
- * column), items (250k-350k, passed through, then mapped).
+ * Where runs 3-6 are killed, in rows copied: the tables are copied in order, ledger (rows 0-16k,
+ * COPY text passed through until a kill, then mapped), accounts (16k-26k, mapped: a computed
+ * column), items (26k-40k, passed through, then mapped). The last window ends 5 chunks before
+ * the end: the moment after it (at most KILL_JITTER_MS) never lets the copy finish.
  */
 const KILL_WINDOWS: Array<[number, number]> = [
-  [60_000, 140_000],
-  [160_000, 220_000],
-  [200_000, 250_000],
-  [260_000, 320_000],
+  [6_000, 14_000],
+  [17_000, 22_000],
+  [21_000, 26_000],
+  [27_000, 29_000],
 ];
+/** A chunk takes ~50-150 ms here: a random moment up to this long after a window's point lands in one or between two. */
+const KILL_JITTER_MS = 80;
+/** Run 2 is killed blind, up to this long after its start (the CLI takes ~0.5 s to start copying). */
+const BLIND_KILL_MS = 600;
 const PREFIXES = ['a\\b', "it's", 'tab\there', 'émoji ✓', 'plain'];
 const itemKey = (g: number): [string, number] => [`${PREFIXES[g % 5] ?? ''}-${Math.floor(g / 1000)}`, g % 1000];
 
@@ -226,6 +232,7 @@ publication: ${publication}
 metrics: { listen: "127.0.0.1:0" }
 retry: { initial: 50ms, max: 500ms }
 batching: { maxTransactions: 50, maxWait: 10ms }
+snapshot: { chunkRows: ${CHUNK_ROWS} }
 heartbeat: 1s
 tables:
   - source: public.ledger
@@ -263,7 +270,7 @@ describe('sync crash test of the initial copy', () => {
       // The slot exists (with its consistent point) once a chunk is committed: the writer's changes are all streamed.
       if (kill === 1) writer.start();
       // A random moment: in the middle of a chunk, between two, or (run 2) while starting.
-      await sleep(Math.floor(Math.random() * (kill === 2 ? 1_500 : 700)));
+      await sleep(Math.floor(Math.random() * (kill === 2 ? BLIND_KILL_MS : KILL_JITTER_MS)));
       child.kill('SIGKILL');
       await exited(child);
       output.push(`\n----- killed #${kill}\n`);
@@ -273,6 +280,8 @@ describe('sync crash test of the initial copy', () => {
     }
     console.log(`crash-snapshot test: rows copied after each kill ${afterKill.join(' ')}; writer at ${writer.committed}`);
     expect(afterKill[afterKill.length - 1]).toBeLessThan(LEDGER_ROWS + ACCOUNTS + ITEMS);
+    // snapshot.chunkRows took effect: run 1, killed just after its first chunks, had not copied the whole ledger.
+    expect(afterKill[0]).toBeLessThan(LEDGER_ROWS);
 
     const child = spawnSync();
     await waitFor(copyComplete, 120_000, 'the copy to complete');
@@ -324,5 +333,5 @@ describe('sync crash test of the initial copy', () => {
 
     const drop = await runCli(['sync', 'drop', '--config', configFile], { env });
     expect(drop.code).toBe(0);
-  }, 300_000);
+  }, 120_000);
 });
