@@ -2,13 +2,14 @@
  * A walsender connection (`replication: 'database'`) on the `pg` package: the replication
  * commands we use and the CopyBoth stream of START_REPLICATION (PostgreSQL docs,
  * "Streaming Replication Protocol"). pg's Client has no API for CopyBoth, so we use the
- * small surface it does expose: `client.connection` emits each backend CopyData message
- * as `copyData` ({ chunk }), and `client.connection.stream` is the socket, which we
- * pause/resume for backpressure and write our own CopyData frames to.
+ * small surface it does expose: `client.connection.stream` is the socket, whose CopyData
+ * frames we read ourselves (copy-both-reader.ts; the rest still goes to pg's parser), which
+ * we pause/resume for backpressure and write our own CopyData frames to.
  */
 import pg from 'pg';
 import { StranglerError, messageOf } from '../../common/errors.js';
 import { parseLsn, type Lsn, formatLsn } from '../change.js';
+import { CopyBothReader } from './copy-both-reader.js';
 import { checkName } from './names.js';
 import { copyDataFrame, copyDoneFrame } from './replication-protocol.js';
 
@@ -194,10 +195,7 @@ export class ReplicationConnection {
     if (this.streaming) throw new Error('START_REPLICATION was already sent on this connection');
     checkName('slot', options.slot);
     checkName('publication', options.publication);
-    this.client.connection.on('copyData', (message: unknown) => {
-      const chunk = chunkOf(message);
-      if (chunk) options.onData(chunk);
-    });
+    this.readCopyData(options.onData);
     const sql = `START_REPLICATION SLOT ${options.slot} LOGICAL ${formatLsn(options.startLsn)} (proto_version '1', publication_names '${options.publication}', messages 'false')`;
     const ended = new Promise<void>((resolve, reject) => {
       this.client.once('end', () => (this.closed ? resolve() : reject(new Error('the replication connection closed'))));
@@ -216,6 +214,28 @@ export class ReplicationConnection {
       throw error instanceof StranglerError ? error : replicationError(error, options.slot);
     });
     return this.streaming;
+  }
+
+  /**
+   * CopyData goes from the socket to `onData` through a CopyBothReader; pg's own data listener
+   * gets every other byte. (Without such a listener — another pg version — pg's `copyData`
+   * events are used instead.)
+   */
+  private readCopyData(onData: (chunk: Buffer) => void): void {
+    const socket = this.client.connection.stream;
+    const pgListeners = socket.listeners('data') as Array<(chunk: Buffer) => void>;
+    if (pgListeners.length === 0) {
+      this.client.connection.on('copyData', (message: unknown) => {
+        const chunk = chunkOf(message);
+        if (chunk) onData(chunk);
+      });
+      return;
+    }
+    for (const listener of pgListeners) socket.removeListener('data', listener);
+    const reader = new CopyBothReader((bytes) => {
+      for (const listener of pgListeners) listener.call(socket, bytes);
+    }, onData);
+    socket.on('data', (chunk: Buffer) => reader.push(chunk));
   }
 
   /** Sends one CopyData frame (e.g. a Standby Status Update). */
