@@ -39,6 +39,27 @@ export interface RuntimeOptions {
   probe?: Probe;
 }
 
+/** Services whose instances' certificates are not checked (`tls.rejectUnauthorized: false`), by config key. */
+function insecureTls(config: ProxyConfig): string[] {
+  const keys = config.monolith.tls?.rejectUnauthorized === false ? ['monolith.tls'] : [];
+  for (const [name, service] of Object.entries(config.services)) {
+    if (service.tls?.rejectUnauthorized === false) keys.push(`services.${name}.tls`);
+  }
+  return keys;
+}
+
+/** Never silently insecure: a warning at start, and whenever a change turns certificate checks off. */
+function warnInsecureTls(config: ProxyConfig, before: ProxyConfig | undefined, logger: Logger): void {
+  const already = before === undefined ? [] : insecureTls(before);
+  for (const key of insecureTls(config)) {
+    if (already.includes(key)) continue;
+    logger.warn(
+      `${key}.rejectUnauthorized is false: the certificates of these instances are not checked, so anyone on the network path can impersonate them; set a caFile instead`,
+      { key: `${key}.rejectUnauthorized` },
+    );
+  }
+}
+
 export class ProxyRuntime implements ProxyControl {
   current: ProxyState;
   readonly budget: RetryBudget;
@@ -53,6 +74,7 @@ export class ProxyRuntime implements ProxyControl {
     this.shadowRecorder = new ShadowRecorder(options.observer);
     this.budget = new RetryBudget(options.config.retryBudget.ratio, options.config.retryBudget.burst);
     this.current = this.build(options.config, 1, new Map());
+    warnInsecureTls(options.config, undefined, options.logger);
     this.stopHealth = startHealthChecks(this.allServices(this.current), options.probe);
   }
 
@@ -86,6 +108,7 @@ export class ProxyRuntime implements ProxyControl {
     const gone = [...previous.values()].filter((instance) => !kept.has(instance));
     for (const name of [...this.counters.keys()]) if (!config.routes.some((route) => route.id === name)) this.counters.delete(name);
     this.current = next;
+    warnInsecureTls(config, old.config, this.options.logger);
     this.stopHealth();
     this.stopHealth = startHealthChecks(this.allServices(next), this.options.probe);
     if (gone.length > 0) {

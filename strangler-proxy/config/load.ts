@@ -1,26 +1,52 @@
 /** Reads and validates a proxy config: a file (YAML or JSON), a plain object, or just a new `routes` list. */
 import { dirname, resolve } from 'node:path';
 import { loadConfigFile } from '../../common/config/load.js';
-import { validate } from '../../common/config/schema.js';
+import { validate, type Issue } from '../../common/config/schema.js';
 import { StranglerError } from '../../common/errors.js';
-import { proxyConfigSchema, routesSchema, serviceIssues, type ProxyConfig, type RouteConfig } from './schema.js';
-import { loadTlsMaterial, resolveTlsPaths } from './tls.js';
+import { proxyConfigSchema, routesSchema, serviceIssues, type ProxyConfig, type RouteConfig, type ServiceConfig } from './schema.js';
+import { readTlsFiles, resolveTlsPaths } from './tls.js';
+import { readUpstreamTls, resolveUpstreamTlsPaths } from './upstream-tls.js';
 
 export async function loadProxyConfig(path: string): Promise<ProxyConfig> {
   return parseProxyConfig(await loadConfigFile(path), path, dirname(resolve(path)));
 }
 
 /**
- * Validates plain config data. `listen.tls` file paths are taken relative to `baseDir` (the
- * config file's folder; the working directory by default), and the files are read and
- * checked here, so a bad certificate or key is refused like any other bad key.
+ * Validates plain config data. The TLS file paths (`listen.tls`, `monolith.tls`,
+ * `services.<name>.tls`) are taken relative to `baseDir` (the config file's folder; the
+ * working directory by default), and the files are read and checked here, so a bad
+ * certificate or key is refused like any other bad key.
  */
 export function parseProxyConfig(value: unknown, source = 'proxy config', baseDir = process.cwd()): ProxyConfig {
   const config = validate(proxyConfigSchema, value, source);
-  if (config.listen.tls === undefined) return config;
-  const tls = resolveTlsPaths(config.listen.tls, baseDir);
-  loadTlsMaterial(tls, source);
-  return Object.freeze({ ...config, listen: Object.freeze({ ...config.listen, tls: Object.freeze(tls) }) });
+  const services = Object.values(config.services);
+  if (config.listen.tls === undefined && config.monolith.tls === undefined && services.every((service) => service.tls === undefined)) {
+    return config;
+  }
+  const issues: Issue[] = [];
+  let listen = config.listen;
+  if (listen.tls !== undefined) {
+    const tls = resolveTlsPaths(listen.tls, baseDir);
+    readTlsFiles(tls, issues);
+    listen = Object.freeze({ ...listen, tls: Object.freeze(tls) });
+  }
+  const withTls = <S extends ServiceConfig>(service: S, at: string): S => {
+    if (service.tls === undefined) return service;
+    const tls = resolveUpstreamTlsPaths(service.tls, baseDir);
+    readUpstreamTls(tls, `${at}.tls`, issues);
+    return Object.freeze({ ...service, tls });
+  };
+  const monolith = withTls(config.monolith, 'monolith');
+  const resolved = Object.freeze(
+    Object.fromEntries(Object.entries(config.services).map(([name, service]) => [name, withTls(service, `services.${name}`)])),
+  );
+  if (issues.length > 0) {
+    const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message}`);
+    throw new StranglerError('CONFIG_INVALID', `${source} is not valid:\n${lines.join('\n')}\nFix the keys above and start again.`, {
+      details: { issues },
+    });
+  }
+  return Object.freeze({ ...config, listen, monolith, services: resolved });
 }
 
 /** Validates a replacement `routes` list against the services of `config`; returns a new frozen config. */

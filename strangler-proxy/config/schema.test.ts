@@ -75,6 +75,24 @@ describe('proxy config', () => {
     );
   });
 
+  it('checks upstream tls settings that need no file: https instances, a whole client certificate, the name, the version', () => {
+    const secure = (tls: unknown, instances = ['https://a:1']): unknown => ({ ...minimal, services: { s: { instances, tls } } });
+    expect(problems(secure({ caFile: 'ca.crt' }, ['http://a:1', 'http://b:2']))).toMatch(
+      /services\.s\.tls: applies to https:\/\/ instances only, and every instance here is http:\/\/; make the instances https:\/\/ or remove tls/,
+    );
+    expect(problems({ monolith: { instances: ['http://a:1'], tls: {} } })).toMatch(/monolith\.tls: applies to https:\/\/ instances only/);
+    expect(problems(secure({ keyFile: 'client.key' }))).toMatch(/services\.s\.tls\.certFile: is required with keyFile/);
+    expect(problems(secure({ certFile: 'client.crt' }))).toMatch(/services\.s\.tls\.keyFile: is required with certFile/);
+    expect(problems(secure({ serverName: 'bad name' }))).toMatch(/services\.s\.tls\.serverName: .*is not a host name/);
+    expect(problems(secure({ minVersion: 'TLSv1.1' }))).toMatch(/services\.s\.tls\.minVersion: expected one of "TLSv1\.2", "TLSv1\.3"/);
+    expect(problems(secure({ rejectUnauthorised: false }))).toMatch(
+      /services\.s\.tls\.rejectUnauthorised: unknown key; did you mean "rejectUnauthorized"\?/,
+    );
+    // Nothing to read: accepted, with the defaults (certificates checked, TLS 1.2 or later).
+    const config = parseProxyConfig(secure({ serverName: 'catalog.internal' }));
+    expect(config.services.s?.tls).toEqual({ serverName: 'catalog.internal', rejectUnauthorized: true, minVersion: 'TLSv1.2' });
+  });
+
   it('replaces routes and single route settings, validating against the services', () => {
     const config = parseProxyConfig({
       ...minimal,

@@ -69,6 +69,31 @@ const poolSchema = object(
   { default: { connections: 128, keepAliveTimeout: 30_000, connectTimeout: 2000 } },
 );
 
+const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
+
+/** TLS towards a service's https:// instances (checked against its files in `upstream-tls.ts`). */
+const upstreamTlsSchema = object({
+  caFile: optional(
+    string({
+      minLength: 1,
+      description: "PEM CA certificates the instances' certificates must be signed by (instead of Node's CA store).",
+    }),
+  ),
+  certFile: optional(
+    string({ minLength: 1, description: 'PEM client certificate presented to the instances (mutual TLS), with keyFile.' }),
+  ),
+  keyFile: optional(string({ minLength: 1, description: 'PEM private key of certFile (unencrypted).' })),
+  serverName: optional(
+    string({
+      pattern: /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i,
+      patternHint: 'a host name such as catalog.internal',
+      description: "Name sent as SNI and checked against the instances' certificates (default: the instance's host).",
+    }),
+  ),
+  rejectUnauthorized: boolean({ default: true, description: "false: do not check the instances' certificates (insecure; logged)." }),
+  minVersion: oneOf(TLS_VERSIONS, { default: 'TLSv1.2', description: 'Oldest TLS version used.' }),
+});
+
 const serviceShape = {
   instances: array(instanceUrl, { minItems: 1, description: 'Instance origins.' }),
   balancer: oneOf(BALANCERS, { default: 'round-robin', description: 'How an instance is picked.' }),
@@ -76,9 +101,29 @@ const serviceShape = {
   breaker: breakerSchema,
   outlier: outlierSchema,
   pool: poolSchema,
+  tls: optional(upstreamTlsSchema),
 };
 
-export const serviceSchema = object(serviceShape);
+/** `tls` needs an https:// instance to apply to, and a client certificate comes with its key. */
+function serviceTlsIssues(service: { instances: readonly string[]; tls?: UpstreamTlsConfig | undefined }, path: string): Issue[] {
+  const tls = service.tls;
+  if (tls === undefined) return [];
+  const at = path ? `${path}.tls` : 'tls';
+  const issues: Issue[] = [];
+  if (!service.instances.some((url) => url.startsWith('https://'))) {
+    issues.push({
+      path: at,
+      message: 'applies to https:// instances only, and every instance here is http://; make the instances https:// or remove tls',
+    });
+  }
+  if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) {
+    const [given, missing] = tls.certFile === undefined ? ['keyFile', 'certFile'] : ['certFile', 'keyFile'];
+    issues.push({ path: `${at}.${missing}`, message: `is required with ${given} (a client certificate needs both), or remove ${given}` });
+  }
+  return issues;
+}
+
+export const serviceSchema = refine(object(serviceShape), serviceTlsIssues);
 
 const routeTimeouts = object(
   {
@@ -169,8 +214,6 @@ function routeIssues(routes: readonly RouteConfig[], path: string): Issue[] {
 
 export const routesSchema = refine(array(routeSchema, { default: [], description: 'Routes, first match wins.' }), routeIssues);
 
-const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
-
 const tlsSchema = object({
   certFile: string({ minLength: 1, description: 'PEM certificate (with its intermediates), relative to the config file.' }),
   keyFile: string({ minLength: 1, description: 'PEM private key of certFile (unencrypted), relative to the config file.' }),
@@ -229,7 +272,7 @@ const retryBudgetSchema = object(
 export const proxyConfigSchema = refine(
   object({
     listen: listenSchema,
-    monolith: object(serviceShape, { description: 'The monolith: where everything not diverted goes.' }),
+    monolith: refine(object(serviceShape, { description: 'The monolith: where everything not diverted goes.' }), serviceTlsIssues),
     services: record(serviceSchema, { default: {}, description: 'Extracted services by name.' }),
     routes: routesSchema,
     timeouts: timeoutsSchema,
@@ -281,3 +324,4 @@ export type BreakerConfig = Infer<typeof breakerSchema>;
 export type OutlierConfig = Infer<typeof outlierSchema>;
 export type PoolConfig = Infer<typeof poolSchema>;
 export type TlsConfig = Infer<typeof tlsSchema>;
+export type UpstreamTlsConfig = Infer<typeof upstreamTlsSchema>;

@@ -56,38 +56,53 @@ function parses(attempt: () => unknown, key: string, problem: string, issues: Is
 }
 
 /**
- * Reads and checks the files of `tls` (absolute paths); every problem is pushed to `issues`
- * under its key (`listen.tls.keyFile`). Returns the material only when all is well.
+ * Reads a PEM certificate chain and its private key (absolute paths), checking that each
+ * parses and that the key belongs to the certificate; problems go to `issues` under
+ * `${at}.certFile` / `${at}.keyFile`. Returns both only when all is well.
  */
-export function readTlsFiles(tls: TlsConfig, issues: Issue[], at = 'listen.tls'): TlsMaterial | undefined {
+export function readKeyPair(certFile: string, keyFile: string, at: string, issues: Issue[]): { cert: Buffer; key: Buffer } | undefined {
   const before = issues.length;
-  const cert = readPem(tls.certFile, `${at}.certFile`, issues);
-  const key = readPem(tls.keyFile, `${at}.keyFile`, issues);
-  const ca = tls.caFile === undefined ? undefined : readPem(tls.caFile, `${at}.caFile`, issues);
+  const cert = readPem(certFile, `${at}.certFile`, issues);
+  const key = readPem(keyFile, `${at}.keyFile`, issues);
   const certOk =
-    cert !== undefined && parses(() => createSecureContext({ cert }), `${at}.certFile`, `${tls.certFile} is not a PEM certificate`, issues);
+    cert !== undefined && parses(() => createSecureContext({ cert }), `${at}.certFile`, `${certFile} is not a PEM certificate`, issues);
   const keyOk =
     key !== undefined &&
     parses(
       () => createSecureContext({ key }),
       `${at}.keyFile`,
-      `${tls.keyFile} is not an unencrypted PEM private key (remove a passphrase with \`openssl pkey -in <key> -out <new key>\`)`,
+      `${keyFile} is not an unencrypted PEM private key (remove a passphrase with \`openssl pkey -in <key> -out <new key>\`)`,
       issues,
     );
-  if (ca !== undefined) {
-    // createSecureContext skips what is not a certificate in a CA bundle: parse the first one ourselves.
-    parses(() => new X509Certificate(ca), `${at}.caFile`, `${tls.caFile ?? ''} holds no PEM certificate`, issues);
-  }
   if (certOk && keyOk && cert !== undefined && key !== undefined) {
     parses(
       () => createSecureContext({ cert, key }),
       `${at}.keyFile`,
-      `${tls.keyFile} is not the private key of the certificate in ${tls.certFile}; give the key that was made with it`,
+      `${keyFile} is not the private key of the certificate in ${certFile}; give the key that was made with it`,
       issues,
     );
   }
-  if (issues.length > before || cert === undefined || key === undefined) return undefined;
-  return { cert, key, ca, minVersion: tls.minVersion };
+  return issues.length > before || cert === undefined || key === undefined ? undefined : { cert, key };
+}
+
+/** Reads a PEM CA bundle (absolute path) and checks that it holds a certificate; problems go to `issues` under `key`. */
+export function readCaFile(caFile: string, key: string, issues: Issue[]): Buffer | undefined {
+  const ca = readPem(caFile, key, issues);
+  if (ca === undefined) return undefined;
+  // createSecureContext skips what is not a certificate in a CA bundle: parse the first one ourselves.
+  return parses(() => new X509Certificate(ca), key, `${caFile} holds no PEM certificate`, issues) ? ca : undefined;
+}
+
+/**
+ * Reads and checks the files of `tls` (absolute paths); every problem is pushed to `issues`
+ * under its key (`listen.tls.keyFile`). Returns the material only when all is well.
+ */
+export function readTlsFiles(tls: TlsConfig, issues: Issue[], at = 'listen.tls'): TlsMaterial | undefined {
+  const before = issues.length;
+  const pair = readKeyPair(tls.certFile, tls.keyFile, at, issues);
+  const ca = tls.caFile === undefined ? undefined : readCaFile(tls.caFile, `${at}.caFile`, issues);
+  if (issues.length > before || pair === undefined) return undefined;
+  return { ...pair, ca, minVersion: tls.minVersion };
 }
 
 /** `readTlsFiles`, throwing one CONFIG_INVALID error (source, then every bad key) when a file is not right. */

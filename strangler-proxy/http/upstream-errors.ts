@@ -4,6 +4,7 @@
  * upstream (then even a non-idempotent request may go elsewhere).
  */
 import type { ServerResponse } from 'node:http';
+import { tlsFailure } from '../upstream/tls-errors.js';
 
 export interface FailureClass {
   status: 502 | 503 | 504;
@@ -43,7 +44,7 @@ const UNKNOWN: FailureClass = { status: 502, notSent: false, clientGone: false, 
 
 export function classifyFailure(error: unknown): FailureClass {
   const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-  return (typeof code === 'string' ? TABLE[code] : undefined) ?? UNKNOWN;
+  return (typeof code === 'string' ? (TABLE[code] ?? tlsFailure(code)) : undefined) ?? UNKNOWN;
 }
 
 export const CLIENT_GONE: FailureClass = { status: 502, notSent: false, clientGone: true, reason: 'client went away' };

@@ -5,10 +5,24 @@
  */
 import { Pool } from 'undici';
 import type { BreakerConfig, OutlierConfig, PoolConfig } from '../config/schema.js';
+import type { UpstreamTlsMaterial } from '../config/upstream-tls.js';
 import type { InstanceStatus } from '../control.js';
 import { CLOSED, breakerAllows, breakerNext, type BreakerState } from '../health/breaker.js';
 import { STARTING_HEALTH, type HealthState } from '../health/health-state.js';
 import { FRESH_OUTLIER, isEjected, outlierNext, type OutlierState } from '../health/outlier.js';
+import { poolConnect } from './tls-connector.js';
+
+/**
+ * What an instance is built from. `tls` is the fingerprint of the service's TLS settings
+ * and files (https:// instances only): a reload keeps an instance only when all of it is
+ * unchanged, so a changed CA or client certificate gets new pools.
+ */
+export interface InstanceSettings {
+  pool: PoolConfig;
+  breaker: BreakerConfig;
+  outlier: OutlierConfig;
+  tls: string | undefined;
+}
 
 /** Weight of the newest latency sample in the moving average. */
 const EWMA_ALPHA = 0.3;
@@ -27,13 +41,14 @@ export class Instance {
   constructor(
     readonly service: string,
     readonly url: string,
-    readonly settings: { pool: PoolConfig; breaker: BreakerConfig; outlier: OutlierConfig },
+    readonly settings: InstanceSettings,
+    tls?: UpstreamTlsMaterial,
   ) {
     this.key = url.replace(/\/$/, '');
     this.pool = new Pool(this.key, {
       connections: settings.pool.connections,
       keepAliveTimeout: settings.pool.keepAliveTimeout,
-      connect: { timeout: settings.pool.connectTimeout },
+      connect: poolConnect(this.key, settings.pool.connectTimeout, tls),
       pipelining: 1,
     });
   }

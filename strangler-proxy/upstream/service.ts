@@ -1,8 +1,9 @@
 /** A named service (or the monolith): its instances and the balancer that picks one. */
 import type { ServiceConfig } from '../config/schema.js';
+import { loadUpstreamTls } from '../config/upstream-tls.js';
 import { createBalancer, type Balancer } from '../balancers/index.js';
 import { isEjected, mayEjectOneMore } from '../health/outlier.js';
-import { Instance } from './instance.js';
+import { Instance, type InstanceSettings } from './instance.js';
 
 export class UpstreamService {
   readonly balancer: Balancer<Instance>;
@@ -49,20 +50,22 @@ export class UpstreamService {
 
 /**
  * Builds the services of a config, reusing `previous` instances (their pools and live
- * state) for URLs that stay, so a reload does not drop warm connections.
+ * state) for URLs that stay with the same settings, so a reload does not drop warm
+ * connections. The `tls` files are read again here: a CA or client certificate replaced
+ * on disk counts as a change, and that service's https:// instances get new pools.
  */
 export function buildService(name: string, config: ServiceConfig, previous: Map<string, Instance>): UpstreamService {
+  const tls =
+    config.tls === undefined ? undefined : loadUpstreamTls(config.tls, name === 'monolith' ? 'monolith.tls' : `services.${name}.tls`);
   const instances = config.instances.map((url) => {
     const key = `${name} ${url.replace(/\/$/, '')}`;
+    const secure = tls !== undefined && url.startsWith('https://') ? tls : undefined;
+    const settings: InstanceSettings = { pool: config.pool, breaker: config.breaker, outlier: config.outlier, tls: secure?.fingerprint };
     const kept = previous.get(key);
-    if (kept && sameSettings(kept, config)) return kept;
-    return new Instance(name, url, { pool: config.pool, breaker: config.breaker, outlier: config.outlier });
+    if (kept && JSON.stringify(kept.settings) === JSON.stringify(settings)) return kept;
+    return new Instance(name, url, settings, secure);
   });
   return new UpstreamService(name, config, instances);
-}
-
-function sameSettings(instance: Instance, config: ServiceConfig): boolean {
-  return JSON.stringify(instance.settings) === JSON.stringify({ pool: config.pool, breaker: config.breaker, outlier: config.outlier });
 }
 
 export const instanceKey = (instance: Instance): string => `${instance.service} ${instance.key}`;
