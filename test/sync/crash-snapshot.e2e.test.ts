@@ -10,7 +10,6 @@
  * once (a resumed copy reads a fresh snapshot, so the stream's overlap may meet rows it
  * already holds, but it must never apply a transaction twice).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +17,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBookkeeping } from '../../sync/sink/bookkeeping.js';
 import { dropSlotAndPublication } from '../../sync/source/index.js';
-import { CLI, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
+import { exited, query, sleep, SyncProcesses } from './sync-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 /** Kills during the copy: the first after its first chunk, the second blind (likely before any chunk), then after progress. */
@@ -54,47 +54,11 @@ let configFile: string;
 let slot: string;
 let publication: string;
 let env: Record<string, string>;
-const output: string[] = [];
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-function spawnSync(): ChildProcess {
-  const child = spawn(process.execPath, [CLI, 'sync', '--config', configFile, '--log-level', 'warn'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk: Buffer): void => {
-    output.push(chunk.toString());
-    if (output.length > 2000) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return child;
-}
-
-const exited = (child: ChildProcess): Promise<number | null> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-
-async function waitFor(read: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!(await read().catch(() => false))) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}; sync output:\n${output.join('').slice(-4000)}`);
-    await sleep(25);
-  }
-}
+const processes = new SyncProcesses(
+  () => configFile,
+  () => env,
+);
+const output = processes.output;
 
 /** Rows the committed chunks hold (snapshot_progress sums them per table). */
 const copiedRows = async (): Promise<number> =>
@@ -261,12 +225,12 @@ describe('sync crash test of the initial copy', () => {
     const writer = new Writer();
     const afterKill: number[] = [];
     for (let kill = 1; kill <= KILLS; kill++) {
-      const child = spawnSync();
+      const child = processes.spawn();
       const before = await copiedRows();
       // Runs 3-6 copy up to a random point in a window: the kills land in each table and on both paths.
       const window = KILL_WINDOWS[kill - 3];
       const until = window ? Math.max(before + 1, window[0] + Math.floor(Math.random() * (window[1] - window[0]))) : before + 1;
-      if (kill !== 2) await waitFor(async () => (await copiedRows()) >= until, 90_000, `run ${kill} to copy ${until} rows`);
+      if (kill !== 2) await processes.waitFor(async () => (await copiedRows()) >= until, 90_000, `run ${kill} to copy ${until} rows`);
       // The slot exists (with its consistent point) once a chunk is committed: the writer's changes are all streamed.
       if (kill === 1) writer.start();
       // A random moment: in the middle of a chunk, between two, or (run 2) while starting.
@@ -283,12 +247,12 @@ describe('sync crash test of the initial copy', () => {
     // snapshot.chunkRows took effect: run 1, killed just after its first chunks, had not copied the whole ledger.
     expect(afterKill[0]).toBeLessThan(LEDGER_ROWS);
 
-    const child = spawnSync();
-    await waitFor(copyComplete, 120_000, 'the copy to complete');
+    const child = processes.spawn();
+    await processes.waitFor(copyComplete, 120_000, 'the copy to complete');
     await sleep(1_000);
     await writer.stop();
     expect(writer.committed).toBeGreaterThan(100);
-    await waitFor(
+    await processes.waitFor(
       async () =>
         Number((await query<{ n: string }>(target.url, 'SELECT last_tx AS n FROM accounts_copy WHERE id = 0'))[0]?.n) === writer.committed,
       60_000,

@@ -6,7 +6,7 @@
  * front of it is cut) and comes back. Afterwards `strangler sync verify` finds no difference,
  * and an audit trigger in the target shows that no source transaction was applied twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,10 +15,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../common/pg/embedded-postgres.js';
 import { createDatabase } from '../../common/pg/databases.js';
+import { CLI, REPO_ROOT } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { exited, query, sleep, SyncProcesses } from './sync-process.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const KILLS = 20;
 
 interface Proxy {
@@ -137,31 +137,16 @@ let proxy: Proxy;
 let dir: string;
 let configFile: string;
 let env: Record<string, string>;
-const output: string[] = [];
-
-function spawnSync(args: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [CLI, 'sync', '--config', configFile, '--log-level', 'warn', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk: Buffer): void => {
-    output.push(chunk.toString());
-    if (output.length > 4000) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return child;
-}
-
-const exited = (child: ChildProcess): Promise<number | null> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+const processes = new SyncProcesses(
+  () => configFile,
+  () => env,
+  4_000,
+);
+const output = processes.output;
 
 async function runCli(args: string[]): Promise<{ code: number | null; out: string }> {
   const child = spawn(process.execPath, [CLI, 'sync', ...args, '--config', configFile], {
-    cwd: ROOT,
+    cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -171,29 +156,9 @@ async function runCli(args: string[]): Promise<{ code: number | null; out: strin
   return { code: await exited(child), out };
 }
 
-async function query<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function waitFor(read: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!(await read().catch(() => false))) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}; sync output:\n${output.join('').slice(-4000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** How many writer transactions the target holds (the writer counts them in balance.tx_count). */
 const appliedCount = async (): Promise<number> =>
   Number((await query<{ n: string }>(target.url, 'SELECT tx_count AS n FROM balance_copy WHERE id = 1'))[0]?.n);
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test builds before vitest).`);
@@ -263,11 +228,12 @@ afterAll(async () => {
 
 describe('sync crash test', () => {
   it('survives 20 SIGKILLs, a source crash and an unreachable target without losing or repeating a transaction', async () => {
-    let child = spawnSync();
-    await waitFor(
+    let child = processes.spawn();
+    await processes.waitFor(
       async () => Number((await query<{ n: string }>(target.url, 'SELECT count(*) AS n FROM strangler_sync.checkpoint'))[0]?.n) === 1,
       60_000,
       'the initial copy',
+      100,
     );
     const writer = new Writer(sourceUrl);
     writer.start();
@@ -275,7 +241,7 @@ describe('sync crash test', () => {
     let targetCut = false;
     const applied: number[] = [];
     for (let kill = 1; kill <= KILLS; kill++) {
-      if (kill > 1) child = spawnSync();
+      if (kill > 1) child = processes.spawn();
       const lifetime = 300 + Math.floor(Math.random() * 1700);
       if (kill === 7) {
         // The source crashes while the sync streams: the slot rewinds to its last persisted position.
@@ -284,7 +250,7 @@ describe('sync crash test', () => {
         sourceCrashed = true;
         // The same process reconnects to the restarted source and goes on applying.
         const before = await appliedCount();
-        await waitFor(async () => (await appliedCount()) > before, 30_000, 'the sync to resume after the source restart');
+        await processes.waitFor(async () => (await appliedCount()) > before, 30_000, 'the sync to resume after the source restart', 100);
       } else if (kill === 13) {
         // The target is unreachable for a while, then comes back.
         await sleep(1_000);
@@ -294,7 +260,7 @@ describe('sync crash test', () => {
         const before = await appliedCount();
         proxy.restore();
         // The same process gets through to the target again and goes on applying.
-        await waitFor(async () => (await appliedCount()) > before, 30_000, 'the sync to resume after the target came back');
+        await processes.waitFor(async () => (await appliedCount()) > before, 30_000, 'the sync to resume after the target came back', 100);
       } else {
         await sleep(lifetime);
       }
@@ -307,15 +273,16 @@ describe('sync crash test', () => {
     const progressed = applied.filter((count, index) => count > (index === 0 ? 0 : (applied[index - 1] ?? 0))).length;
     console.log(`crash test: applied transactions after each kill ${applied.join(' ')}; writer at ${writer.committed}`);
     expect(progressed).toBeGreaterThanOrEqual(KILLS / 2);
-    child = spawnSync();
+    child = processes.spawn();
     await sleep(1_000);
     await writer.stop();
     expect(writer.committed).toBeGreaterThan(100);
-    await waitFor(
+    await processes.waitFor(
       async () =>
         Number((await query<{ n: string }>(target.url, 'SELECT tx_count AS n FROM balance_copy WHERE id = 1'))[0]?.n) === writer.committed,
       60_000,
       `the target to catch up to ${writer.committed} transactions`,
+      100,
     );
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(130);
