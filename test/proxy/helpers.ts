@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { request } from 'undici';
-import { startProxy, type RunningProxy } from '../../strangler-proxy/index.js';
+import { isStranglerError } from '../../common/errors.js';
+import { loadProxyConfig, startProxy, type RunningProxy } from '../../strangler-proxy/index.js';
 import { startService, type ServiceProcess } from '../helpers/processes.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -88,4 +89,15 @@ export function rawRequest(
     req.on('error', fail);
     req.end();
   });
+}
+
+/** The message a config file is refused with at load (CONFIG_INVALID); fails when it is accepted. */
+export async function refusal(config: string): Promise<string> {
+  try {
+    await loadProxyConfig(config);
+  } catch (error) {
+    if (isStranglerError(error, 'CONFIG_INVALID')) return error.message;
+    throw error;
+  }
+  throw new Error(`${config} was accepted`);
 }

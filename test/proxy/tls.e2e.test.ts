@@ -13,11 +13,10 @@ import { connect, type PeerCertificate } from 'node:tls';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { isStranglerError } from '../../common/errors.js';
-import { loadProxyConfig, startProxy, type RunningProxy } from '../../strangler-proxy/index.js';
+import { startProxy, type RunningProxy } from '../../strangler-proxy/index.js';
 import type { ServiceProcess } from '../helpers/processes.js';
 import { runScript } from '../helpers/processes.js';
-import { ROOT, startUpstream, tempDir, upstreamCount } from './helpers.js';
+import { refusal, ROOT, startUpstream, tempDir, upstreamCount } from './helpers.js';
 
 const dir = tempDir();
 let monolith: ServiceProcess;
@@ -77,16 +76,6 @@ function peerCertificate(url: string, ca: Buffer): Promise<PeerCertificate> {
     });
     socket.on('error', reject);
   });
-}
-
-async function refusal(config: string): Promise<string> {
-  try {
-    await loadProxyConfig(config);
-  } catch (error) {
-    if (isStranglerError(error, 'CONFIG_INVALID')) return error.message;
-    throw error;
-  }
-  throw new Error(`${config} was accepted`);
 }
 
 /** A process (node with tsx) and the first match of `ready` in its output. */

@@ -12,11 +12,10 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isStranglerError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
-import { loadProxyConfig, startProxy, type RunningProxy } from '../../strangler-proxy/index.js';
+import { startProxy, type RunningProxy } from '../../strangler-proxy/index.js';
 import type { ServiceProcess } from '../helpers/processes.js';
-import { sleep, startUpstream, tempDir } from './helpers.js';
+import { refusal, sleep, startUpstream, tempDir } from './helpers.js';
 
 const dir = tempDir();
 
@@ -165,16 +164,6 @@ async function call(
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await request(url, { method: init.method ?? 'GET', body: init.body ?? null });
   return { status: response.statusCode, json: (await response.body.json()) as Record<string, unknown> };
-}
-
-async function refusal(config: string): Promise<string> {
-  try {
-    await loadProxyConfig(config);
-  } catch (error) {
-    if (isStranglerError(error, 'CONFIG_INVALID')) return error.message;
-    throw error;
-  }
-  throw new Error(`${config} was accepted`);
 }
 
 beforeAll(async () => {
