@@ -9,7 +9,7 @@ import { createLogger, type LogLevel } from '../../common/logger.js';
 import { formatLsn } from '../../sync/change.js';
 import { loadSyncConfig, resolveUrls } from '../../sync/config/load.js';
 import { clearBookkeeping, readCheckpoint, readSnapshotProgress } from '../../sync/sink/bookkeeping.js';
-import { startDebeziumIngest, startNatsPublisher } from '../../sync/debezium/ingest.js';
+import { startDebeziumIngest, startDebeziumNatsIngest, startNatsPublisher } from '../../sync/debezium/ingest.js';
 import { startSync } from '../../sync/runner/pg-sync.js';
 import { dropSlotAndPublication, querySlot, readSlotLag } from '../../sync/source/index.js';
 import { renderVerifySummary } from '../../sync/verify/summary.js';
@@ -67,7 +67,7 @@ async function run(args: ParsedArgs, io: CommandIO): Promise<number> {
   return EXIT.ok;
 }
 
-/** `strangler sync debezium`: Debezium Server's HTTP sink in, the target out (only target.urlEnv is read). */
+/** `strangler sync debezium`: Debezium Server's HTTP sink (or a JetStream stream, debezium.nats) in, the target out (only target.urlEnv is read). */
 async function debezium(args: ParsedArgs, io: CommandIO): Promise<number> {
   const file = resolve(io.cwd, stringOption(args, 'config') ?? 'sync.yaml');
   const config = await loadSyncConfig(file);
@@ -83,15 +83,28 @@ async function debezium(args: ParsedArgs, io: CommandIO): Promise<number> {
   const logger = createLogger({ level, format: flag(args, 'pretty') ? 'pretty' : 'json', write: (line) => io.stderr(line + '\n') });
   const metricsListen = stringOption(args, 'metrics-listen');
   const listen = stringOption(args, 'listen');
-  const handle = await startDebeziumIngest({
-    config,
-    urls: { targetUrl },
-    env: io.env,
-    logger,
-    ...(metricsListen ? { metricsListen } : {}),
-    ...(listen ? { listen } : {}),
-  });
-  logger.info('debezium ingest started', { url: handle.url, slot: config.slot, tables: config.tables.length });
+  let handle: { readonly done: Promise<void>; stop(): Promise<void> };
+  if (config.debezium?.nats) {
+    if (listen)
+      throw new StranglerError(
+        'CLI_BAD_VALUE',
+        '--listen is for the HTTP listener, but the config sets debezium.nats (events come from JetStream).',
+      );
+    const nats = await startDebeziumNatsIngest({ config, urls: { targetUrl }, logger, ...(metricsListen ? { metricsListen } : {}) });
+    logger.info('debezium ingest started', { stream: nats.stream, durable: nats.durable, slot: config.slot, tables: config.tables.length });
+    handle = nats;
+  } else {
+    const http = await startDebeziumIngest({
+      config,
+      urls: { targetUrl },
+      env: io.env,
+      logger,
+      ...(metricsListen ? { metricsListen } : {}),
+      ...(listen ? { listen } : {}),
+    });
+    logger.info('debezium ingest started', { url: http.url, slot: config.slot, tables: config.tables.length });
+    handle = http;
+  }
   const outcome = await Promise.race([handle.done.then(() => 'done' as const), io.interrupted.then(() => 'interrupted' as const)]);
   if (outcome === 'interrupted') {
     await handle.stop();

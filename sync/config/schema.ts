@@ -24,6 +24,9 @@ const SLOT_NAME = /^[a-z0-9_]{1,63}$/;
 const TABLE_NAME = /^([A-Za-z_][A-Za-z0-9_$]*\.)?[A-Za-z_][A-Za-z0-9_$]*$/;
 const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 const HOST_PORT = /^[^\s:]+:\d{1,5}$/;
+const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** NATS subject filter: dot-separated tokens, `*` for one token, `>` (last) for the rest. */
+const SUBJECT_FILTER = /^(?:(?:\*|[^\s.*>]+)\.)*(?:\*|>|[^\s.*>]+)$/;
 
 /** A constant column's value: a string, number or boolean in the file, carried as text. */
 function scalar(description: string): Schema<string> {
@@ -200,35 +203,96 @@ export const syncConfigShape = object({
     { default: { enabled: true, listen: '127.0.0.1:9464' }, description: 'Prometheus metrics endpoint.' },
   ),
   debezium: optional(
-    object(
-      {
-        listen: string({
-          pattern: HOST_PORT,
-          patternHint: 'host:port',
-          default: '127.0.0.1:8083',
-          description: "Address the Debezium HTTP listener binds (point Debezium Server's debezium.sink.http.url at it).",
-        }),
-        tokenEnv: optional(
-          string({
-            pattern: ENV_NAME,
-            patternHint: 'an environment variable name',
-            description: 'Name of the environment variable holding a bearer token the requests must carry (Authorization: Bearer …).',
+    refine(
+      object(
+        {
+          listen: optional(
+            string({
+              pattern: HOST_PORT,
+              patternHint: 'host:port',
+              description:
+                "Address the Debezium HTTP listener binds (point Debezium Server's debezium.sink.http.url at it); 127.0.0.1:8083 when neither this nor `nats` is set. Give this or `nats`, not both.",
+            }),
+          ),
+          nats: optional(
+            object(
+              {
+                url: string({ minLength: 1, description: 'NATS server URL (nats://host:4222), JetStream enabled.' }),
+                stream: string({
+                  pattern: STREAM_NAME,
+                  patternHint: 'a stream name (letters, digits, _ and -)',
+                  description: 'JetStream stream holding the Debezium change events (it must exist).',
+                }),
+                subjects: optional(
+                  array(string({ pattern: SUBJECT_FILTER, patternHint: 'a subject filter such as shop.public.* or shop.>' }), {
+                    minItems: 1,
+                    description: 'Subject filters of the consumer (default: every subject of the stream).',
+                  }),
+                ),
+                durable: optional(
+                  string({
+                    pattern: STREAM_NAME,
+                    patternHint: 'a consumer name (letters, digits, _ and -)',
+                    description: 'Durable pull consumer that remembers what was acknowledged (default `strangler_<slot>`).',
+                  }),
+                ),
+                batch: number({
+                  integer: true,
+                  min: 1,
+                  max: 10_000,
+                  default: 256,
+                  description: 'Messages asked for per pull request.',
+                }),
+                ackWait: duration({
+                  default: 30_000,
+                  min: 1_000,
+                  description: 'How long JetStream waits for an acknowledgement before it delivers a message again.',
+                }),
+              },
+              {
+                description:
+                  "`strangler sync debezium` takes the change events from this JetStream stream (Debezium Server's nats-jetstream sink, or `publish.nats`) instead of HTTP.",
+              },
+            ),
+          ),
+          tokenEnv: optional(
+            string({
+              pattern: ENV_NAME,
+              patternHint: 'an environment variable name',
+              description:
+                'Name of the environment variable holding a bearer token the requests must carry (Authorization: Bearer …); HTTP listener only.',
+            }),
+          ),
+          quietPeriod: duration({
+            default: 20,
+            min: 0,
+            max: 10_000,
+            description:
+              'A transaction is complete when no event arrived for this long (or an event of a later one arrived). Debezium Server sends one event at a time: 0 answers each as soon as it is applied.',
           }),
-        ),
-        quietPeriod: duration({
-          default: 20,
-          min: 0,
-          max: 10_000,
+          placeholder: string({
+            minLength: 1,
+            default: '__debezium_unavailable_value',
+            description: "Debezium's unavailable.value.placeholder: columns carrying it are unchanged TOAST values (kept in the target).",
+          }),
+        },
+        {
           description:
-            'A transaction is complete when no event arrived for this long (or an event of a later one arrived). Debezium Server sends one event at a time: 0 answers each as soon as it is applied.',
-        }),
-        placeholder: string({
-          minLength: 1,
-          default: '__debezium_unavailable_value',
-          description: "Debezium's unavailable.value.placeholder: columns carrying it are unchanged TOAST values (kept in the target).",
-        }),
+            "`strangler sync debezium`: take change events from Debezium (Server's HTTP sink on `listen`, or a JetStream stream with `nats`) instead of a replication slot.",
+        },
+      ),
+      (debezium, path): Issue[] => {
+        if (debezium.listen !== undefined && debezium.nats !== undefined)
+          return [
+            {
+              path: `${path}.nats`,
+              message: `${path}.listen and ${path}.nats are both set: give one (listen: Debezium Server's HTTP sink; nats: a JetStream stream)`,
+            },
+          ];
+        if (debezium.nats !== undefined && debezium.tokenEnv !== undefined)
+          return [{ path: `${path}.tokenEnv`, message: `is for the HTTP listener (${path}.listen); with ${path}.nats remove it` }];
+        return [];
       },
-      { description: '`strangler sync debezium`: take change events from Debezium Server (HTTP sink) instead of a replication slot.' },
     ),
   ),
   publish: optional(

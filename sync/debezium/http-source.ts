@@ -9,32 +9,19 @@
  * at or below what was applied is answered at once without applying it (dedupe on its
  * position), which together make exactly once in effect.
  *
- * Grouping: events of one transaction (same txId and lastCommitLsn, see format.ts) form one
- * SourceTransaction. A group is complete when an event of a later position from another
- * transaction arrives, or after `quietMs` without events. Debezium Server sends one event at a
- * time and waits for the answer, so with it every group ends by the quiet period and holds the
- * events that arrived meanwhile; the rest of a transaction then comes as further parts.
- *
- * Positions into the sink's single checkpoint LSN: a part's commit LSN is the natural position of
- * its last event (its lsn, or lastCommitLsn + 1 when the lsn predates the previous commit) bumped
- * to stay above the previous part's, so the sink's skip never drops a part in this process. After
- * a restart, events whose natural position is at or below the stored checkpoint count as applied.
+ * Grouping and positions: grouping.ts (shared with the JetStream source). Debezium Server sends
+ * one event at a time and waits for the answer, so with it every group ends by the quiet period
+ * and holds the events that arrived meanwhile; the rest of a transaction then comes as further parts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { messageOf, StranglerError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../../common/logger.js';
-import { formatLsn, type ChangeSource, type Lsn, type SourceTransaction } from '../change.js';
-import {
-  comparePositions,
-  decodeDebeziumJson,
-  DebeziumFormatError,
-  positionKey,
-  RelationCache,
-  transactionKey,
-  type DecodedEvent,
-  type EventPosition,
-} from './format.js';
+import type { ChangeSource, Lsn, SourceTransaction } from '../change.js';
+import { decodeDebeziumJson, DebeziumFormatError, RelationCache, type DecodedEvent } from './format.js';
+import { naturalLsn, TransactionGrouper, type Settlement } from './grouping.js';
+
+export { naturalLsn };
 
 export interface DebeziumHttpSourceOptions {
   /** `host:port` (default 127.0.0.1:8083; port 0 picks a free one). */
@@ -53,33 +40,9 @@ export interface DebeziumHttpSourceOptions {
 
 type Outcome = { status: number; body: Record<string, unknown> };
 
-interface Held {
-  key: string;
-  decoded: DecodedEvent;
-  waiters: Array<(outcome: Outcome) => void>;
-}
-
-interface Part {
-  endLsn: Lsn;
-  last: EventPosition;
-  held: Held[];
-}
-
-export const naturalLsn = (position: EventPosition): Lsn =>
-  position.lsn > position.lastCommitLsn ? position.lsn : position.lastCommitLsn + 1n;
-
 export class DebeziumHttpSource implements ChangeSource {
   private server: Server | undefined;
-  private readonly open = new Map<string, Held[]>();
-  private readonly inFlight = new Map<string, Held>();
-  private readonly emitted: Part[] = [];
-  private readonly ready: SourceTransaction[] = [];
-  private wake: (() => void) | undefined;
-  private quietTimer: NodeJS.Timeout | undefined;
-  private lastSynthetic: Lsn | undefined;
-  private lastEnd: Lsn | undefined;
-  private lastApplied: EventPosition | undefined;
-  private stopped = false;
+  private readonly grouper: TransactionGrouper;
   private readonly relations = new RelationCache();
   private readonly logger: Logger;
   /** Counters for tests and logs. */
@@ -87,7 +50,11 @@ export class DebeziumHttpSource implements ChangeSource {
 
   private constructor(private readonly options: DebeziumHttpSourceOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.lastSynthetic = options.appliedThrough;
+    this.grouper = new TransactionGrouper({
+      quietMs: options.quietMs ?? 50,
+      ...(options.appliedThrough !== undefined ? { appliedThrough: options.appliedThrough } : {}),
+      stats: this.stats,
+    });
   }
 
   static async listen(options: DebeziumHttpSourceOptions = {}): Promise<DebeziumHttpSource> {
@@ -141,7 +108,7 @@ export class DebeziumHttpSource implements ChangeSource {
       request.resume();
       return error(401, 'SYNC_DEBEZIUM_UNAUTHORIZED', 'Missing or wrong bearer token (Authorization: Bearer <token>).');
     }
-    if (this.stopped) {
+    if (this.grouper.stopped) {
       request.resume();
       return error(503, 'SYNC_DEBEZIUM_STOPPING', 'The sync is stopping; send the event again later.');
     }
@@ -172,119 +139,22 @@ export class DebeziumHttpSource implements ChangeSource {
 
   /** Resolves with the answer for this event: once it is applied, or at once for a duplicate. */
   private accept(decoded: DecodedEvent): Promise<Outcome> {
-    const position = decoded.position;
-    // Snapshot rows share one position (the snapshot's lsn and txId): the row tells them apart.
-    const snapshotRow = decoded.event.op === 'r';
-    const key = snapshotRow ? `${positionKey(position)}:r:${JSON.stringify(decoded.event.after)}` : positionKey(position);
-    return new Promise<Outcome>((resolve) => {
-      const pending = this.inFlight.get(key);
-      if (pending) {
-        this.stats.duplicates++;
-        pending.waiters.push(resolve);
-        return;
-      }
-      const applied = snapshotRow
-        ? false
-        : this.lastApplied !== undefined
-          ? comparePositions(position, this.lastApplied) <= 0
-          : this.options.appliedThrough !== undefined && naturalLsn(position) <= this.options.appliedThrough;
-      if (applied) {
-        this.stats.duplicates++;
-        resolve({ status: 200, body: { status: 'duplicate' } });
-        return;
-      }
-      const held: Held = { key, decoded, waiters: [resolve] };
-      this.inFlight.set(key, held);
-      const txKey = transactionKey(position);
-      // A later event of another transaction completes the transactions before it.
-      const done = [...this.open].filter(([otherKey, events]) => {
-        const last = events[events.length - 1];
-        return otherKey !== txKey && last !== undefined && comparePositions(last.decoded.position, position) < 0;
-      });
-      for (const key of sortByFirst(done)) this.close(key);
-      const group = this.open.get(txKey) ?? [];
-      group.push(held);
-      this.open.set(txKey, group);
-      clearTimeout(this.quietTimer);
-      this.quietTimer = setTimeout(() => this.closeAll(), this.options.quietMs ?? 50);
-    });
+    return new Promise<Outcome>((resolve) => this.grouper.accept(decoded, (settled) => resolve(answer(settled))));
   }
 
-  private closeAll(): void {
-    for (const key of sortByFirst([...this.open])) this.close(key);
-  }
-
-  private close(txKey: string): void {
-    const held = this.open.get(txKey);
-    this.open.delete(txKey);
-    if (!held || held.length === 0) return;
-    held.sort((a, b) => comparePositions(a.decoded.position, b.decoded.position));
-    const last = (held[held.length - 1] as Held).decoded.position;
-    const changes = held.map((entry) => entry.decoded.event);
-    // Snapshot reads are upserts the sink never skips: they keep their own position (the 'last'
-    // one sets the checkpoint to the snapshot's LSN) and do not push the streaming positions up.
-    let commitLsn = naturalLsn(last);
-    if (!changes.every((change) => change.op === 'r')) {
-      if (this.lastSynthetic !== undefined && commitLsn <= this.lastSynthetic) commitLsn = this.lastSynthetic + 1n;
-      this.lastSynthetic = commitLsn;
-    }
-    // What the runner acknowledges: strictly increasing, so acknowledge() finds the parts in order.
-    const endLsn = this.lastEnd !== undefined && commitLsn <= this.lastEnd ? this.lastEnd + 1n : commitLsn;
-    this.lastEnd = endLsn;
-    const relations = [...new Set(changes.map((change) => change.relation))];
-    this.ready.push({
-      xid: last.txId,
-      commitLsn,
-      endLsn,
-      commitTime: Math.max(...changes.map((change) => change.source.ts_ms)),
-      relations,
-      changes,
-    });
-    this.emitted.push({ endLsn, last, held });
-    this.wake?.();
-  }
-
-  async *transactions(): AsyncIterable<SourceTransaction> {
-    while (!this.stopped) {
-      const next = this.ready.shift();
-      if (next) {
-        yield next;
-        continue;
-      }
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = undefined;
-    }
+  transactions(): AsyncIterable<SourceTransaction> {
+    return this.grouper.transactions();
   }
 
   /** Everything up to `lsn` is applied: answer its requests with 200. */
   acknowledge(lsn: Lsn): void {
-    while (this.emitted.length > 0 && (this.emitted[0] as Part).endLsn <= lsn) {
-      const part = this.emitted.shift() as Part;
-      if (this.lastApplied === undefined || comparePositions(part.last, this.lastApplied) > 0) this.lastApplied = part.last;
-      for (const held of part.held) {
-        this.inFlight.delete(held.key);
-        this.stats.applied++;
-        for (const waiter of held.waiters) waiter({ status: 200, body: { status: 'applied', checkpoint: formatLsn(part.endLsn) } });
-      }
-    }
+    this.grouper.acknowledge(lsn);
   }
 
   /** Stops listening; events not applied are answered 503 (Debezium sends them again). */
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    clearTimeout(this.quietTimer);
-    this.wake?.();
-    const unanswered = [...this.inFlight.values()];
-    this.inFlight.clear();
-    this.open.clear();
-    this.emitted.length = 0;
-    for (const held of unanswered)
-      for (const waiter of held.waiters)
-        waiter({
-          status: 503,
-          body: { error: { code: 'SYNC_DEBEZIUM_STOPPING', message: 'Not applied: the sync stopped. Send it again.' } },
-        });
+    if (this.grouper.stopped) return;
+    this.grouper.stop();
     const server = this.server;
     this.server = undefined;
     if (server) {
@@ -295,17 +165,18 @@ export class DebeziumHttpSource implements ChangeSource {
   }
 }
 
-/** Transaction keys in stream order of their first event. */
-function sortByFirst(groups: Array<[string, Held[]]>): string[] {
-  const first = (held: Held[]): EventPosition | undefined =>
-    held.reduce<EventPosition | undefined>(
-      (low, entry) => (low === undefined || comparePositions(entry.decoded.position, low) < 0 ? entry.decoded.position : low),
-      undefined,
-    );
-  return groups
-    .map(([key, held]) => ({ key, at: first(held) }))
-    .sort((a, b) => (a.at && b.at ? comparePositions(a.at, b.at) : 0))
-    .map((entry) => entry.key);
+function answer(settled: Settlement): Outcome {
+  switch (settled.status) {
+    case 'applied':
+      return { status: 200, body: { status: 'applied', checkpoint: settled.checkpoint } };
+    case 'duplicate':
+      return { status: 200, body: { status: 'duplicate' } };
+    case 'stopped':
+      return {
+        status: 503,
+        body: { error: { code: 'SYNC_DEBEZIUM_STOPPING', message: 'Not applied: the sync stopped. Send it again.' } },
+      };
+  }
 }
 
 function readBody(request: IncomingMessage, limit: number): Promise<string> {

@@ -1,4 +1,4 @@
-/** Debezium's event format, both ways: Debezium Server's HTTP sink in, NATS JetStream out. */
+/** Debezium's event format, both ways: Debezium Server's HTTP sink or a JetStream stream in, NATS JetStream out. */
 export {
   comparePositions,
   decodeDebeziumJson,
@@ -12,11 +12,16 @@ export {
 } from './format.js';
 export { encodeDebeziumEvent, encodeTransaction, type EncodeOptions } from './encode.js';
 export { DebeziumHttpSource, naturalLsn, type DebeziumHttpSourceOptions } from './http-source.js';
+export { TransactionGrouper, type Settlement, type TransactionGrouperOptions } from './grouping.js';
 export { NatsJetStreamPublisher, type NatsPublisherOptions } from './nats-publisher.js';
+export { DebeziumNatsSource, type DebeziumNatsSourceOptions } from './nats-source.js';
 export {
   startDebeziumIngest,
+  startDebeziumNatsIngest,
   startNatsPublisher,
   type DebeziumIngestHandle,
+  type DebeziumNatsIngestHandle,
+  type StartDebeziumNatsIngestOptions,
   type PipelineHandle,
   type StartDebeziumIngestOptions,
   type StartNatsPublisherOptions,

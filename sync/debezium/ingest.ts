@@ -1,7 +1,8 @@
 /**
  * Wiring, without touching the runner: `startDebeziumIngest` is SyncRunner + PgSink +
  * DebeziumHttpSource (Debezium Server's HTTP sink in, the service's tables out, the same
- * checkpoint table and mapping as `strangler sync`); `startNatsPublisher` is a second pipeline
+ * checkpoint table and mapping as `strangler sync`); `startDebeziumNatsIngest` is the same with
+ * DebeziumNatsSource (a JetStream stream of Debezium events in); `startNatsPublisher` is a second pipeline
  * PgChangeSource -> NatsJetStreamPublisher on its own slot (`publish.nats.slot`, default
  * `<slot>_nats`), which publishes the changes committed after its slot was created.
  */
@@ -17,6 +18,7 @@ import { PgSink } from '../sink/pg-sink.js';
 import { createSlot, PgChangeSource, setupSource } from '../source/index.js';
 import { DebeziumHttpSource } from './http-source.js';
 import { NatsJetStreamPublisher } from './nats-publisher.js';
+import { checkStream, connectNats, DebeziumNatsSource, watchConnection } from './nats-source.js';
 
 export type { PipelineHandle };
 
@@ -53,14 +55,9 @@ export async function startDebeziumIngest(options: StartDebeziumIngestOptions): 
         `debezium.tokenEnv names the environment variable ${debezium.tokenEnv}, which is not set. Set it to the bearer token the sender puts in its Authorization header.`,
       );
   }
-  const sink = new PgSink({
-    url: options.urls.targetUrl,
-    slot: config.slot,
-    mappings: config.tables,
-    schemaChange: config.schemaChange,
-    replicationRole: config.target.replicationRole,
-    logger: logger.child({ part: 'sink' }),
-  });
+  if (debezium?.nats)
+    throw new StranglerError('CONFIG_INVALID', 'debezium.nats is set: the events come from JetStream (startDebeziumNatsIngest), not HTTP.');
+  const sink = targetSink(config, options.urls.targetUrl, logger);
   let current: DebeziumHttpSource | undefined;
   let listening: (url: string) => void = () => undefined;
   const firstUrl = new Promise<string>((resolve) => (listening = resolve));
@@ -80,6 +77,82 @@ export async function startDebeziumIngest(options: StartDebeziumIngestOptions): 
   const url = await Promise.race([firstUrl, pipeline.done.then(() => undefined)]);
   if (url === undefined) throw new StranglerError('SYNC_DEBEZIUM_LISTEN', 'The Debezium listener did not start.');
   return { ...pipeline, url, source: () => current };
+}
+
+export interface DebeziumNatsIngestHandle extends PipelineHandle<PgSink> {
+  readonly stream: string;
+  readonly durable: string;
+  /** The consumer of the current session. */
+  readonly source: () => DebeziumNatsSource | undefined;
+}
+
+export interface StartDebeziumNatsIngestOptions {
+  config: Readonly<SyncConfig>;
+  /** Only the target: the source is a JetStream stream (debezium.nats). */
+  urls: { readonly targetUrl: string };
+  /** Overrides metrics.listen. */
+  metricsListen?: string;
+  logger?: Logger;
+}
+
+/** `debezium.nats`: a durable pull consumer of the stream -> PgSink, acknowledging after the target commit. */
+export async function startDebeziumNatsIngest(options: StartDebeziumNatsIngestOptions): Promise<DebeziumNatsIngestHandle> {
+  const { config } = options;
+  const debezium = config.debezium;
+  const nats = debezium?.nats;
+  if (!debezium || !nats) throw new StranglerError('CONFIG_INVALID', 'debezium.nats is not set in the config: give its url and stream.');
+  const logger = options.logger ?? silentLogger;
+  const durable = nats.durable ?? `strangler_${config.slot}`;
+  const connection = await connectNats(nats.url);
+  try {
+    await checkStream(connection, nats.url, nats.stream);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  let current: DebeziumNatsSource | undefined;
+  watchConnection(connection, (error) => current?.lost(error));
+  const openSource = async (context: OpenContext): Promise<ChangeSource> => {
+    current = await DebeziumNatsSource.open({
+      connection,
+      url: nats.url,
+      stream: nats.stream,
+      durable,
+      ...(nats.subjects ? { subjects: nats.subjects } : {}),
+      batch: nats.batch,
+      ackWaitMs: nats.ackWait,
+      quietMs: debezium.quietPeriod,
+      placeholder: debezium.placeholder,
+      ...(context.checkpoint !== undefined ? { appliedThrough: context.checkpoint } : {}),
+      logger: logger.child({ part: 'nats' }),
+    });
+    return current;
+  };
+  const pipeline = await startPipeline({
+    config,
+    sink: targetSink(config, options.urls.targetUrl, logger),
+    openSource,
+    logger,
+    metricsListen: options.metricsListen,
+    onEnd: async () => {
+      // Drain flushes the last acknowledgements; a connection that is down closes at once.
+      const drained = connection.isClosed() ? Promise.resolve() : connection.drain().catch(() => undefined);
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
+      if (!connection.isClosed()) await connection.close().catch(() => undefined);
+    },
+  });
+  return { ...pipeline, stream: nats.stream, durable, source: () => current };
+}
+
+function targetSink(config: Readonly<SyncConfig>, targetUrl: string, logger: Logger): PgSink {
+  return new PgSink({
+    url: targetUrl,
+    slot: config.slot,
+    mappings: config.tables,
+    schemaChange: config.schemaChange,
+    replicationRole: config.target.replicationRole,
+    logger: logger.child({ part: 'sink' }),
+  });
 }
 
 export interface StartNatsPublisherOptions {

@@ -1,0 +1,389 @@
+/**
+ * `strangler sync debezium` with `debezium.nats`: Debezium change events from a real JetStream
+ * stream (NATS at 127.0.0.1:4222) into a real PostgreSQL target through startDebeziumNatsIngest.
+ * An audit trigger in the target records every row write, so "applied once" is visible. TCP
+ * relays in front of PostgreSQL and of NATS cut the connections for the outage and crash cases
+ * (fixtures: debezium-nats-events.ts).
+ * Each test uses its own stream and deletes it. NATS not reachable is a failure, not a skip.
+ */
+import { randomBytes } from 'node:crypto';
+import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChangeEvent, Relation, SourceTransaction } from '../../sync/change.js';
+import { parseSyncConfig } from '../../sync/config/load.js';
+import { startDebeziumNatsIngest, type DebeziumNatsIngestHandle } from '../../sync/debezium/ingest.js';
+import { NatsJetStreamPublisher } from '../../sync/debezium/nats-publisher.js';
+import { readCheckpoint } from '../../sync/sink/bookkeeping.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { plain, relay, via, withSchema } from './debezium-nats-events.js';
+
+const NATS_URL = process.env['NATS_URL'] ?? '127.0.0.1:4222';
+const SLOT = 'dbz_nats_in';
+
+let nc: NatsConnection;
+let js: JetStreamClient;
+let jsm: JetStreamManager;
+let target: TestDatabase;
+let client: pg.Client;
+const cleanups: Array<() => Promise<unknown>> = [];
+
+beforeAll(async () => {
+  try {
+    nc = await connect({ servers: NATS_URL, timeout: 3_000 });
+    jsm = await nc.jetstreamManager();
+    js = nc.jetstream();
+  } catch (error) {
+    throw new Error(
+      `NATS with JetStream is not reachable at ${NATS_URL} (${String(error)}). These tests need a real server: run \`nats-server -js\` (CI starts one) or set NATS_URL.`,
+    );
+  }
+  target = await createTestDatabase('dbz_nats_in');
+  client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  await client.query(`
+    CREATE TABLE catalog_item (id bigint PRIMARY KEY, title text NOT NULL, price_cents bigint, active boolean, created timestamp, thumb bytea);
+    CREATE TABLE audit (seq bigserial PRIMARY KEY, op text, id bigint, price_cents bigint);
+    CREATE FUNCTION audit_row() RETURNS trigger LANGUAGE plpgsql AS $f$
+    BEGIN
+      IF TG_OP = 'DELETE' THEN INSERT INTO audit (op, id, price_cents) VALUES (TG_OP, OLD.id, NULL); RETURN OLD; END IF;
+      INSERT INTO audit (op, id, price_cents) VALUES (TG_OP, NEW.id, NEW.price_cents); RETURN NEW;
+    END $f$;
+    CREATE TRIGGER audit_row AFTER INSERT OR UPDATE OR DELETE ON catalog_item FOR EACH ROW EXECUTE FUNCTION audit_row();
+    ALTER TABLE catalog_item ENABLE ALWAYS TRIGGER audit_row;
+  `);
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  await nc?.close();
+  await client?.end();
+  await target?.drop();
+});
+
+/** A fresh target (rows, audit, checkpoint) and a stream of its own. */
+async function fresh(): Promise<{ stream: string; prefix: string }> {
+  await client.query('TRUNCATE catalog_item, audit');
+  await client.query(
+    `DO $$ BEGIN IF to_regclass('strangler_sync.checkpoint') IS NOT NULL THEN DELETE FROM strangler_sync.checkpoint; END IF; END $$`,
+  );
+  const id = randomBytes(4).toString('hex');
+  const stream = `strangler_in_${id}`;
+  const prefix = `shop_${id}`;
+  await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`] });
+  cleanups.push(() => jsm.streams.delete(stream));
+  return { stream, prefix };
+}
+
+function config(stream: string, extra = '') {
+  return parseSyncConfig(
+    `source: { urlEnv: UNUSED_SOURCE_URL }
+target: { urlEnv: DST_URL }
+slot: ${SLOT}
+publication: dbz_unused
+metrics: { enabled: false }
+batching: { maxWait: 2ms }
+retry: { initial: 50ms, max: 300ms }
+debezium: { quietPeriod: 20ms, nats: { url: "${NATS_URL}", stream: ${stream}${extra} } }
+tables:
+  - source: public.products
+    target: catalog_item
+    columns: { name: title }
+    exclude: [price]
+    computed: { price_cents: "round($price::numeric * 100)::bigint" }
+`,
+    'debezium-nats-test.yaml',
+  );
+}
+
+async function publish(subject: string, bodies: readonly string[]): Promise<void> {
+  const encoder = new TextEncoder();
+  for (let i = 0; i < bodies.length; i += 200)
+    await Promise.all(bodies.slice(i, i + 200).map((body) => js.publish(subject, encoder.encode(body))));
+}
+
+async function rows(): Promise<Array<Record<string, unknown>>> {
+  return (
+    await client.query<Record<string, unknown>>(
+      `SELECT id::int, title, price_cents::int, active, created::text, encode(thumb, 'hex') AS thumb FROM catalog_item ORDER BY id`,
+    )
+  ).rows;
+}
+
+async function audit(): Promise<string[]> {
+  return (
+    await client.query<{ entry: string }>(
+      `SELECT op || ':' || id || ':' || coalesce(price_cents::text, '-') AS entry FROM audit ORDER BY seq`,
+    )
+  ).rows.map((r) => r.entry);
+}
+
+async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const consumerInfo = (stream: string) => jsm.consumers.info(stream, `strangler_${SLOT}`);
+/** The consumer's ack floor (stream sequence), -1 before the first session created it. */
+const ackFloor = (stream: string) =>
+  consumerInfo(stream).then(
+    (info) => info.ack_floor.stream_seq,
+    () => -1,
+  );
+
+describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
+  it('applies Debezium Server envelopes (with and without schemas) with exact values and acknowledges them', async () => {
+    const { stream, prefix } = await fresh();
+    const subject = `${prefix}.public.products`;
+    await publish(subject, [
+      withSchema('c', { txId: 100, lastCommit: 1000, lsn: 1010 }, null, { id: 1, name: 'Lamp', cents: 1990, thumb: '3q2+7w==' }),
+      withSchema('c', { txId: 100, lastCommit: 1000, lsn: 1020 }, null, { id: 2, name: 'Chair', cents: 4500 }),
+      // Transaction metadata and a tombstone: acknowledged, not applied.
+      JSON.stringify({ status: 'END', id: '100:1000', ts_ms: 1709296500100, event_count: 2, data_collections: [] }),
+      '',
+      plain('u', { txId: 101, lastCommit: 1100, lsn: 1005 }, { id: 1, name: 'Lamp', cents: 1990 }, { id: 1, name: 'Lamp XL', cents: 2490 }),
+      plain('c', { txId: 101, lastCommit: 1100, lsn: 1200 }, null, { id: 3, name: 'Desk', cents: 12000 }),
+      withSchema('d', { txId: 102, lastCommit: 1300, lsn: 1310 }, { id: 2, name: 'Chair', cents: 4500 }, null),
+    ]);
+    const handle = await startDebeziumNatsIngest({ config: config(stream), urls: { targetUrl: target.url } });
+    try {
+      expect(handle.durable).toBe(`strangler_${SLOT}`);
+      await waitFor(audit, (entries) => entries.length >= 5);
+      await waitFor(
+        async () => ackFloor(stream),
+        (seq) => seq === 7,
+      );
+      expect(await rows()).toEqual([
+        // The update without schemas carries neither created nor thumb: the target keeps them.
+        { id: 1, title: 'Lamp XL', price_cents: 2490, active: false, created: '2024-03-01 12:34:56.789012', thumb: 'deadbeef' },
+        { id: 3, title: 'Desk', price_cents: 12000, active: false, created: null, thumb: null },
+      ]);
+      expect(await audit()).toEqual(['INSERT:1:1990', 'INSERT:2:4500', 'UPDATE:1:2490', 'INSERT:3:12000', 'DELETE:2:-']);
+      expect((await readCheckpoint(client, SLOT))?.txId).toBe(102);
+      expect((await consumerInfo(stream)).num_ack_pending).toBe(0);
+      expect(handle.source()?.stats).toMatchObject({ received: 7, ignored: 2, applied: 5, duplicates: 0 });
+      expect(handle.runner.metrics.transactions).toBeGreaterThanOrEqual(3);
+    } finally {
+      await handle.stop();
+    }
+  });
+
+  it('keeps exact values of the first event (schemas: bytea, timestamp, Decimal)', async () => {
+    const { stream, prefix } = await fresh();
+    await publish(`${prefix}.public.products`, [
+      withSchema('c', { txId: 200, lastCommit: 2000, lsn: 2010 }, null, { id: 7, name: 'Vase', cents: 123456789, thumb: '3q2+7w==' }),
+    ]);
+    const handle = await startDebeziumNatsIngest({ config: config(stream), urls: { targetUrl: target.url } });
+    try {
+      await waitFor(rows, (r) => r.length === 1);
+      expect(await rows()).toEqual([
+        { id: 7, title: 'Vase', price_cents: 123456789, active: true, created: '2024-03-01 12:34:56.789012', thumb: 'deadbeef' },
+      ]);
+    } finally {
+      await handle.stop();
+    }
+  });
+
+  it('restarted mid-stream, neither loses nor applies twice', async () => {
+    const { stream, prefix } = await fresh();
+    const count = 1500;
+    const bodies = [plain('c', { txId: 1, lastCommit: 10, lsn: 11 }, null, { id: 1, name: 'Counter', cents: 0 })];
+    for (let i = 1; i < count; i++)
+      bodies.push(plain('u', { txId: 1 + i, lastCommit: 10 * (i + 1), lsn: 10 * (i + 1) + 1 }, null, { id: 1, name: 'Counter', cents: i }));
+    await publish(`${prefix}.public.products`, bodies);
+    const cfg = config(stream, ', batch: 10');
+    let handle = await startDebeziumNatsIngest({ config: cfg, urls: { targetUrl: target.url } });
+    try {
+      await waitFor(audit, (entries) => entries.length >= 200);
+      await handle.stop();
+      const atStop = (await audit()).length;
+      expect(atStop).toBeLessThan(count);
+      handle = await startDebeziumNatsIngest({ config: cfg, urls: { targetUrl: target.url } });
+      await waitFor(audit, (entries) => entries.length >= count, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const expected = Array.from({ length: count }, (_, i) => (i === 0 ? 'INSERT:1:0' : `UPDATE:1:${i}`));
+      expect(await audit()).toEqual(expected);
+      await waitFor(
+        async () => ackFloor(stream),
+        (seq) => seq === count,
+      );
+    } finally {
+      await handle.stop();
+    }
+  }, 90_000);
+
+  it('a message redelivered after a crash between the target commit and its ack is applied once', async () => {
+    const { stream, prefix } = await fresh();
+    const nats = await relay(Number(new URL(`nats://${NATS_URL.replace(/^nats:\/\//, '')}`).port || 4222));
+    const cfg = parseSyncConfig(
+      JSON.stringify({
+        ...JSON.parse(JSON.stringify(config(stream))),
+        debezium: { quietPeriod: 20, nats: { url: `127.0.0.1:${nats.port}`, stream, ackWait: 1000 } },
+      }),
+    );
+    let handle: DebeziumNatsIngestHandle | undefined = await startDebeziumNatsIngest({ config: cfg, urls: { targetUrl: target.url } });
+    try {
+      await waitFor(
+        async () => handle?.runner.state.state,
+        (state) => state === 'streaming',
+      );
+      // The consumer's acks stop reaching NATS; the messages still reach it.
+      nats.stall();
+      await publish(`${prefix}.public.products`, [
+        plain('c', { txId: 300, lastCommit: 3000, lsn: 3010 }, null, { id: 5, name: 'Rug', cents: 9900 }),
+        plain('u', { txId: 301, lastCommit: 3100, lsn: 3110 }, null, { id: 5, name: 'Rug', cents: 8900 }),
+      ]);
+      await waitFor(audit, (entries) => entries.length === 2);
+      // The crash: the acks are lost with the connection, and the process ends.
+      nats.cut();
+      await handle.stop();
+      handle = undefined;
+      const info = await consumerInfo(stream);
+      expect(info.ack_floor.stream_seq).toBe(0);
+      expect(info.num_ack_pending + info.num_pending).toBeGreaterThan(0);
+
+      handle = await startDebeziumNatsIngest({ config: config(stream), urls: { targetUrl: target.url } });
+      await waitFor(
+        async () => ackFloor(stream),
+        (seq) => seq === 2,
+      );
+      expect(handle.source()?.stats).toMatchObject({ received: 2, duplicates: 2, applied: 0 });
+      expect(await audit()).toEqual(['INSERT:5:9900', 'UPDATE:5:8900']);
+    } finally {
+      await handle?.stop();
+      await nats.close();
+    }
+  });
+
+  it('the target unreachable for a while: nothing is acknowledged, everything arrives after it comes back', async () => {
+    const { stream, prefix } = await fresh();
+    const pgPort = Number(new URL(target.url).port);
+    const db = await relay(pgPort);
+    const cfg = config(stream, ', ackWait: 1s');
+    const handle = await startDebeziumNatsIngest({ config: cfg, urls: { targetUrl: via(target.url, db.port) } });
+    try {
+      await waitFor(
+        async () => handle.runner.state.state,
+        (state) => state === 'streaming',
+      );
+      db.cut();
+      await publish(`${prefix}.public.products`, [
+        withSchema('c', { txId: 400, lastCommit: 4000, lsn: 4010 }, null, { id: 8, name: 'Bench', cents: 15000 }),
+        withSchema('c', { txId: 400, lastCommit: 4000, lsn: 4020 }, null, { id: 9, name: 'Stool', cents: 4000 }),
+        withSchema('u', { txId: 401, lastCommit: 4100, lsn: 4110 }, null, { id: 8, name: 'Bench', cents: 14000 }),
+      ]);
+      // Longer than the ack wait: JetStream delivers them again meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const during = await consumerInfo(stream);
+      expect(during.ack_floor.stream_seq).toBe(0);
+      expect(during.num_ack_pending).toBe(3);
+      expect(await audit()).toEqual([]);
+      expect(handle.runner.metrics.retries).toBeGreaterThan(0);
+      expect(handle.source()?.stats.redelivered).toBeGreaterThan(0);
+
+      db.restore();
+      await waitFor(
+        async () => ackFloor(stream),
+        (seq) => seq === 3,
+      );
+      expect(await audit()).toEqual(['INSERT:8:15000', 'INSERT:9:4000', 'UPDATE:8:14000']);
+    } finally {
+      await handle.stop();
+      await db.close();
+    }
+  }, 30_000);
+
+  it('applies what our own NatsJetStreamPublisher published (end to end through JetStream)', async () => {
+    const { stream, prefix } = await fresh();
+    const relation: Relation = {
+      oid: 16400,
+      schema: 'public',
+      table: 'products',
+      replicaIdentity: 'd',
+      columns: [
+        { name: 'id', typeOid: 23, isKey: true },
+        { name: 'name', typeOid: 25, isKey: false },
+        { name: 'price', typeOid: 1700, isKey: false },
+      ],
+    };
+    const change = (op: ChangeEvent['op'], id: number, name: string | null, price: string | null): ChangeEvent => ({
+      op,
+      before: op === 'd' || op === 'u' ? { id: String(id) } : null,
+      after: op === 'd' ? null : { id: String(id), name, price },
+      source: {
+        connector: 'strangler',
+        db: 'shop',
+        schema: 'public',
+        table: 'products',
+        lsn: 0x16b3748,
+        txId: 731,
+        ts_ms: 1709296500123,
+        snapshot: 'false',
+      },
+      ts_ms: 1709296500200,
+      relation,
+    });
+    const tx = (xid: number, commitLsn: bigint, changes: ChangeEvent[]): SourceTransaction => ({
+      xid,
+      commitLsn,
+      endLsn: commitLsn + 0x30n,
+      commitTime: 1709296500123,
+      relations: [relation],
+      changes,
+    });
+    const bucket = `strangler_in_kv_${randomBytes(4).toString('hex')}`;
+    cleanups.push(() => jsm.streams.delete(`KV_${bucket}`));
+    const publisher = await NatsJetStreamPublisher.connect({
+      url: NATS_URL,
+      stream,
+      subjectPrefix: prefix,
+      name: 'pub',
+      bucket,
+      schemas: true,
+    });
+    try {
+      await publisher.apply([
+        tx(731, 0x16b3748n, [change('c', 1, 'Lamp', '19.90'), change('c', 2, 'Chair', '45.00'), change('u', 1, 'Lamp XL', '24.90')]),
+        tx(732, 0x16b4000n, [change('d', 2, null, null)]),
+      ]);
+    } finally {
+      await publisher.close();
+    }
+    const handle = await startDebeziumNatsIngest({ config: config(stream), urls: { targetUrl: target.url } });
+    try {
+      await waitFor(
+        async () => ackFloor(stream),
+        (seq) => seq === 4,
+      );
+      expect(await rows()).toEqual([{ id: 1, title: 'Lamp XL', price_cents: 2490, active: null, created: null, thumb: null }]);
+      expect(await audit()).toEqual(['INSERT:1:1990', 'INSERT:2:4500', 'UPDATE:1:2490', 'DELETE:2:-']);
+    } finally {
+      await handle.stop();
+    }
+  });
+
+  it('refuses a stream that does not exist and a malformed message, naming them', async () => {
+    await expect(
+      startDebeziumNatsIngest({ config: config('strangler_in_missing_stream'), urls: { targetUrl: target.url } }),
+    ).rejects.toMatchObject({
+      code: 'SYNC_NATS_STREAM_MISSING',
+      message: expect.stringContaining('strangler_in_missing_stream') as unknown,
+    });
+    const { stream, prefix } = await fresh();
+    await publish(`${prefix}.public.products`, [
+      plain('c', { txId: 500, lastCommit: 5000, lsn: 5010 }, null, { id: 6, name: 'Mat', cents: 100 }).replace('"table":"products",', ''),
+    ]);
+    const handle = await startDebeziumNatsIngest({ config: config(stream), urls: { targetUrl: target.url } });
+    await expect(handle.done).rejects.toMatchObject({
+      code: 'SYNC_DEBEZIUM_INVALID',
+      message: expect.stringMatching(/Message 1 of stream strangler_in_\w+ .*source\.table/) as unknown,
+    });
+    expect((await consumerInfo(stream)).ack_floor.stream_seq).toBe(0);
+    expect(await audit()).toEqual([]);
+  });
+});
