@@ -11,6 +11,7 @@ import { parseSyncConfig } from '../../sync/config/load.js';
 import { startDebeziumIngest, type DebeziumIngestHandle } from '../../sync/debezium/ingest.js';
 import { readCheckpoint } from '../../sync/sink/bookkeeping.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { CATALOG_AUDIT_DDL, withSchema } from './debezium-events.js';
 
 let target: TestDatabase;
 let client: pg.Client;
@@ -37,99 +38,6 @@ tables:
 
 const TOKEN = 'test-token-1';
 
-/** Kafka Connect Decimal: big-endian two's complement of the unscaled value, base64. */
-function decimal(unscaled: number): string {
-  let hex = unscaled.toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  if (parseInt(hex.slice(0, 2), 16) & 0x80) hex = `00${hex}`;
-  return Buffer.from(hex, 'hex').toString('base64');
-}
-
-const valueSchema = (field: string) => ({
-  type: 'struct',
-  optional: true,
-  name: 'shop.public.products.Value',
-  field,
-  fields: [
-    { type: 'int64', optional: false, field: 'id' },
-    { type: 'string', optional: true, field: 'name' },
-    {
-      type: 'bytes',
-      optional: true,
-      name: 'org.apache.kafka.connect.data.Decimal',
-      version: 1,
-      parameters: { scale: '2' },
-      field: 'price',
-    },
-    { type: 'boolean', optional: true, field: 'active' },
-    { type: 'int64', optional: true, name: 'io.debezium.time.MicroTimestamp', version: 1, field: 'created' },
-    { type: 'bytes', optional: true, field: 'thumb' },
-  ],
-});
-
-interface Product {
-  id: number;
-  name: string;
-  cents: number;
-  active?: boolean;
-  created?: number;
-  thumb?: string;
-}
-
-const row = (p: Product) => ({
-  id: p.id,
-  name: p.name,
-  price: decimal(p.cents),
-  active: p.active ?? true,
-  created: p.created ?? 1709296496789012,
-  thumb: p.thumb ?? null,
-});
-
-/** A change event as Debezium's PostgreSQL connector writes it (JSON converter, schemas enabled). */
-function event(
-  op: 'c' | 'u' | 'd' | 'r',
-  at: { txId: number; lastCommit: number; lsn: number },
-  before: Product | null,
-  after: Product | null,
-  snapshot = 'false',
-): string {
-  return JSON.stringify({
-    schema: {
-      type: 'struct',
-      name: 'shop.public.products.Envelope',
-      optional: false,
-      fields: [
-        valueSchema('before'),
-        valueSchema('after'),
-        { type: 'struct', field: 'source', name: 'io.debezium.connector.postgresql.Source', optional: false, fields: [] },
-        { type: 'string', field: 'op', optional: false },
-        { type: 'int64', field: 'ts_ms', optional: true },
-      ],
-    },
-    payload: {
-      before: before ? row(before) : null,
-      after: after ? row(after) : null,
-      source: {
-        version: '2.7.3.Final',
-        connector: 'postgresql',
-        name: 'shop',
-        ts_ms: 1709296500000 + at.txId,
-        snapshot,
-        db: 'shop',
-        sequence: JSON.stringify([String(at.lastCommit), String(at.lsn)]),
-        schema: 'public',
-        table: 'products',
-        txId: at.txId,
-        lsn: at.lsn,
-        xmin: null,
-      },
-      op,
-      ts_ms: 1709296500500,
-      transaction: null,
-    },
-  });
-}
-
 async function post(
   handle: DebeziumIngestHandle,
   body: string,
@@ -143,20 +51,20 @@ async function post(
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-const tx100a = event('c', { txId: 100, lastCommit: 1000, lsn: 1010 }, null, { id: 1, name: 'Lamp', cents: 1990, thumb: '3q2+7w==' });
-const tx100b = event('c', { txId: 100, lastCommit: 1000, lsn: 1020 }, null, { id: 2, name: 'Chair', cents: 4500 });
+const tx100a = withSchema('c', { txId: 100, lastCommit: 1000, lsn: 1010 }, null, { id: 1, name: 'Lamp', cents: 1990, thumb: '3q2+7w==' });
+const tx100b = withSchema('c', { txId: 100, lastCommit: 1000, lsn: 1020 }, null, { id: 2, name: 'Chair', cents: 4500 });
 // tx 101 started before tx 100 committed: its first change has a lower lsn than that commit.
-const tx101a = event(
+const tx101a = withSchema(
   'u',
   { txId: 101, lastCommit: 1100, lsn: 1005 },
   { id: 1, name: 'Lamp', cents: 1990 },
   { id: 1, name: 'Lamp XL', cents: 2490, thumb: '3q2+7w==' },
 );
-const tx101b = event('c', { txId: 101, lastCommit: 1100, lsn: 1200 }, null, { id: 3, name: 'Desk', cents: 12000, active: false });
-const tx102 = event('u', { txId: 102, lastCommit: 1300, lsn: 1310 }, null, { id: 3, name: 'Desk', cents: 500 });
-const tx103 = event('u', { txId: 103, lastCommit: 1400, lsn: 1410 }, null, { id: 3, name: 'Desk', cents: 700 });
-const tx104 = event('d', { txId: 104, lastCommit: 1500, lsn: 1510 }, { id: 2, name: 'Chair', cents: 4500 }, null);
-const tx105 = event('c', { txId: 105, lastCommit: 1600, lsn: 1610 }, null, { id: 4, name: 'Shelf', cents: 3000 });
+const tx101b = withSchema('c', { txId: 101, lastCommit: 1100, lsn: 1200 }, null, { id: 3, name: 'Desk', cents: 12000, active: false });
+const tx102 = withSchema('u', { txId: 102, lastCommit: 1300, lsn: 1310 }, null, { id: 3, name: 'Desk', cents: 500 });
+const tx103 = withSchema('u', { txId: 103, lastCommit: 1400, lsn: 1410 }, null, { id: 3, name: 'Desk', cents: 700 });
+const tx104 = withSchema('d', { txId: 104, lastCommit: 1500, lsn: 1510 }, { id: 2, name: 'Chair', cents: 4500 }, null);
+const tx105 = withSchema('c', { txId: 105, lastCommit: 1600, lsn: 1610 }, null, { id: 4, name: 'Shelf', cents: 3000 });
 
 async function start(): Promise<DebeziumIngestHandle> {
   return startDebeziumIngest({ config: config(), urls: { targetUrl: target.url }, env: { DBZ_TOKEN: TOKEN } });
@@ -182,17 +90,7 @@ beforeAll(async () => {
   target = await createTestDatabase('dbz_http');
   client = new pg.Client({ connectionString: target.url });
   await client.connect();
-  await client.query(`
-    CREATE TABLE catalog_item (id bigint PRIMARY KEY, title text NOT NULL, price_cents bigint, active boolean, created timestamp, thumb bytea);
-    CREATE TABLE audit (seq bigserial PRIMARY KEY, op text, id bigint, price_cents bigint);
-    CREATE FUNCTION audit_row() RETURNS trigger LANGUAGE plpgsql AS $f$
-    BEGIN
-      IF TG_OP = 'DELETE' THEN INSERT INTO audit (op, id, price_cents) VALUES (TG_OP, OLD.id, NULL); RETURN OLD; END IF;
-      INSERT INTO audit (op, id, price_cents) VALUES (TG_OP, NEW.id, NEW.price_cents); RETURN NEW;
-    END $f$;
-    CREATE TRIGGER audit_row AFTER INSERT OR UPDATE OR DELETE ON catalog_item FOR EACH ROW EXECUTE FUNCTION audit_row();
-    ALTER TABLE catalog_item ENABLE ALWAYS TRIGGER audit_row;
-  `);
+  await client.query(CATALOG_AUDIT_DDL);
 });
 
 afterAll(async () => {
@@ -260,7 +158,7 @@ describe('Debezium Server HTTP sink -> PostgreSQL target', () => {
 
       // Three transactions at once, arriving 107, 106, 108: applied 106, 107, 108.
       const shelf = (txId: number, cents: number) =>
-        event('u', { txId, lastCommit: txId * 20, lsn: txId * 20 + 5 }, null, { id: 4, name: 'Shelf', cents });
+        withSchema('u', { txId, lastCommit: txId * 20, lsn: txId * 20 + 5 }, null, { id: 4, name: 'Shelf', cents });
       const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       const answers = await Promise.all([
         post(handle, shelf(107, 3200)),
@@ -273,7 +171,7 @@ describe('Debezium Server HTTP sink -> PostgreSQL target', () => {
       // An (incremental) snapshot: every row has the same position; each is applied, none taken for a re-send.
       const before = await readCheckpoint(client, 'dbz_ingest');
       const read = (id: number, marker: string) =>
-        event('r', { txId: 99, lastCommit: 0, lsn: 1000 }, null, { id, name: `Snap ${id}`, cents: id * 100 }, marker);
+        withSchema('r', { txId: 99, lastCommit: 0, lsn: 1000 }, null, { id, name: `Snap ${id}`, cents: id * 100 }, marker);
       for (const [id, marker] of [
         [10, 'first'],
         [11, 'true'],

@@ -16,7 +16,7 @@ import { startDebeziumNatsIngest, type DebeziumNatsIngestHandle } from '../../sy
 import { NatsJetStreamPublisher } from '../../sync/debezium/nats-publisher.js';
 import { readCheckpoint } from '../../sync/sink/bookkeeping.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { plain, relay, via, withSchema } from './debezium-nats-events.js';
+import { CATALOG_AUDIT_DDL, plain, relay, via, withSchema } from './debezium-events.js';
 
 const NATS_URL = process.env['NATS_URL'] ?? '127.0.0.1:4222';
 const SLOT = 'dbz_nats_in';
@@ -41,17 +41,7 @@ beforeAll(async () => {
   target = await createTestDatabase('dbz_nats_in');
   client = new pg.Client({ connectionString: target.url });
   await client.connect();
-  await client.query(`
-    CREATE TABLE catalog_item (id bigint PRIMARY KEY, title text NOT NULL, price_cents bigint, active boolean, created timestamp, thumb bytea);
-    CREATE TABLE audit (seq bigserial PRIMARY KEY, op text, id bigint, price_cents bigint);
-    CREATE FUNCTION audit_row() RETURNS trigger LANGUAGE plpgsql AS $f$
-    BEGIN
-      IF TG_OP = 'DELETE' THEN INSERT INTO audit (op, id, price_cents) VALUES (TG_OP, OLD.id, NULL); RETURN OLD; END IF;
-      INSERT INTO audit (op, id, price_cents) VALUES (TG_OP, NEW.id, NEW.price_cents); RETURN NEW;
-    END $f$;
-    CREATE TRIGGER audit_row AFTER INSERT OR UPDATE OR DELETE ON catalog_item FOR EACH ROW EXECUTE FUNCTION audit_row();
-    ALTER TABLE catalog_item ENABLE ALWAYS TRIGGER audit_row;
-  `);
+  await client.query(CATALOG_AUDIT_DDL);
 });
 
 afterAll(async () => {

@@ -1,9 +1,22 @@
 /**
- * Fixtures of the JetStream ingest test (debezium-nats-ingest.pg.test.ts): Debezium change
- * events as Debezium Server's nats-jetstream sink publishes them (with and without schemas), and a
- * TCP relay that can cut or stall the connections to a real server.
+ * Fixtures of the Debezium ingest tests (HTTP and JetStream): the target table with an audit of
+ * every row write, change events as Debezium's PostgreSQL connector writes them (with and
+ * without schemas), and a TCP relay that can cut or stall the connections to a real server.
  */
 import { connect as tcpConnect, createServer, type Socket } from 'node:net';
+
+/** The shared ddl of the Debezium ingest tests: a target table and an audit of every row write. */
+export const CATALOG_AUDIT_DDL = `
+    CREATE TABLE catalog_item (id bigint PRIMARY KEY, title text NOT NULL, price_cents bigint, active boolean, created timestamp, thumb bytea);
+    CREATE TABLE audit (seq bigserial PRIMARY KEY, op text, id bigint, price_cents bigint);
+    CREATE FUNCTION audit_row() RETURNS trigger LANGUAGE plpgsql AS $f$
+    BEGIN
+      IF TG_OP = 'DELETE' THEN INSERT INTO audit (op, id, price_cents) VALUES (TG_OP, OLD.id, NULL); RETURN OLD; END IF;
+      INSERT INTO audit (op, id, price_cents) VALUES (TG_OP, NEW.id, NEW.price_cents); RETURN NEW;
+    END $f$;
+    CREATE TRIGGER audit_row AFTER INSERT OR UPDATE OR DELETE ON catalog_item FOR EACH ROW EXECUTE FUNCTION audit_row();
+    ALTER TABLE catalog_item ENABLE ALWAYS TRIGGER audit_row;
+`;
 
 /** Kafka Connect Decimal: big-endian two's complement of the unscaled value, base64. */
 export function decimal(unscaled: number): string {
@@ -21,9 +34,16 @@ const valueSchema = (field: string) => ({
   fields: [
     { type: 'int64', optional: false, field: 'id' },
     { type: 'string', optional: true, field: 'name' },
-    { type: 'bytes', optional: true, name: 'org.apache.kafka.connect.data.Decimal', parameters: { scale: '2' }, field: 'price' },
+    {
+      type: 'bytes',
+      optional: true,
+      name: 'org.apache.kafka.connect.data.Decimal',
+      version: 1,
+      parameters: { scale: '2' },
+      field: 'price',
+    },
     { type: 'boolean', optional: true, field: 'active' },
-    { type: 'int64', optional: true, name: 'io.debezium.time.MicroTimestamp', field: 'created' },
+    { type: 'int64', optional: true, name: 'io.debezium.time.MicroTimestamp', version: 1, field: 'created' },
     { type: 'bytes', optional: true, field: 'thumb' },
   ],
 });
@@ -32,7 +52,57 @@ export interface Product {
   id: number;
   name: string;
   cents: number;
+  active?: boolean;
+  created?: number;
   thumb?: string;
+}
+
+const row = (p: Product) => ({
+  id: p.id,
+  name: p.name,
+  price: decimal(p.cents),
+  active: p.active ?? true,
+  created: p.created ?? 1709296496789012,
+  thumb: p.thumb ?? null,
+});
+
+/** A change event as Debezium's PostgreSQL connector writes it (JSON converter, schemas enabled). */
+export function withSchema(op: 'c' | 'u' | 'd' | 'r', at: At, before: Product | null, after: Product | null, snapshot = 'false'): string {
+  return JSON.stringify({
+    schema: {
+      type: 'struct',
+      name: 'shop.public.products.Envelope',
+      optional: false,
+      fields: [
+        valueSchema('before'),
+        valueSchema('after'),
+        { type: 'struct', field: 'source', name: 'io.debezium.connector.postgresql.Source', optional: false, fields: [] },
+        { type: 'string', field: 'op', optional: false },
+        { type: 'int64', field: 'ts_ms', optional: true },
+      ],
+    },
+    payload: {
+      before: before ? row(before) : null,
+      after: after ? row(after) : null,
+      source: {
+        version: '2.7.3.Final',
+        connector: 'postgresql',
+        name: 'shop',
+        ts_ms: 1709296500000 + at.txId,
+        snapshot,
+        db: 'shop',
+        sequence: JSON.stringify([String(at.lastCommit), String(at.lsn)]),
+        schema: 'public',
+        table: 'products',
+        txId: at.txId,
+        lsn: at.lsn,
+        xmin: null,
+      },
+      op,
+      ts_ms: 1709296500500,
+      transaction: null,
+    },
+  });
 }
 
 export interface At {
@@ -55,34 +125,6 @@ const source = (at: At) => ({
   lsn: at.lsn,
   xmin: null,
 });
-
-/** As Debezium Server's nats-jetstream sink publishes it with schemas enabled. */
-export function withSchema(op: 'c' | 'u' | 'd', at: At, before: Product | null, after: Product | null): string {
-  const row = (p: Product) => ({
-    id: p.id,
-    name: p.name,
-    price: decimal(p.cents),
-    active: true,
-    created: 1709296496789012,
-    thumb: p.thumb ?? null,
-  });
-  return JSON.stringify({
-    schema: {
-      type: 'struct',
-      name: 'shop.public.products.Envelope',
-      optional: false,
-      fields: [valueSchema('before'), valueSchema('after'), { type: 'string', field: 'op', optional: false }],
-    },
-    payload: {
-      before: before ? row(before) : null,
-      after: after ? row(after) : null,
-      source: source(at),
-      op,
-      ts_ms: 1709296500500,
-      transaction: null,
-    },
-  });
-}
 
 /** The plain envelope (schemas.enable=false, decimal.handling.mode=string). */
 export function plain(op: 'c' | 'u' | 'd', at: At, before: Product | null, after: Product | null): string {
