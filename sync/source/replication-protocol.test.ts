@@ -2,21 +2,29 @@ import { describe, expect, it } from 'vitest';
 import {
   copyDataFrame,
   parseReplicationMessage,
-  pgMicrosToUnixMs,
   readPgTimestampMs,
   standbyStatusUpdate,
   unixMsToPgMicros,
 } from './replication-protocol.js';
 
+/** The reference: a PostgreSQL timestamp (int64 µs since 2000-01-01) as Unix ms, in BigInt. */
+const pgMicrosToUnixMs = (micros: bigint): number => Number((micros + 946_684_800_000_000n) / 1000n);
+
+/** readPgTimestampMs of these microseconds, written as PostgreSQL sends them. */
+const read = (micros: bigint): number => {
+  const buffer = Buffer.alloc(8);
+  buffer.writeBigInt64BE(micros);
+  return readPgTimestampMs(buffer, 0);
+};
+
 describe('replication protocol messages', () => {
   it('converts between the PostgreSQL epoch (2000-01-01) and Unix time', () => {
-    expect(pgMicrosToUnixMs(0n)).toBe(Date.UTC(2000, 0, 1));
+    expect(read(0n)).toBe(Date.UTC(2000, 0, 1));
     const ms = Date.UTC(2026, 11, 1, 6, 0, 0, 123);
-    expect(pgMicrosToUnixMs(unixMsToPgMicros(ms))).toBe(ms);
+    expect(read(unixMsToPgMicros(ms))).toBe(ms);
   });
 
   it('reads a timestamp without BigInt exactly as the BigInt conversion does, before and after both epochs', () => {
-    const buffer = Buffer.alloc(8);
     const samples = [
       0n,
       1n,
@@ -35,10 +43,7 @@ describe('replication protocol messages', () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
       samples.push(BigInt(seed - 1_073_741_824) * 1_234_567n + BigInt(seed % 1000));
     }
-    for (const micros of samples) {
-      buffer.writeBigInt64BE(micros);
-      expect(readPgTimestampMs(buffer, 0), String(micros)).toBe(pgMicrosToUnixMs(micros));
-    }
+    for (const micros of samples) expect(read(micros), String(micros)).toBe(pgMicrosToUnixMs(micros));
   });
 
   it('parses XLogData with its positions and payload', () => {
@@ -78,7 +83,7 @@ describe('replication protocol messages', () => {
       0x1_0000_0042n,
       0x1_0000_0042n,
     ]);
-    expect(pgMicrosToUnixMs(update.readBigInt64BE(25))).toBe(2_000);
+    expect(readPgTimestampMs(update, 25)).toBe(2_000);
     expect(update[33]).toBe(1);
   });
 

@@ -9,15 +9,10 @@ import type { Lsn } from '../change.js';
 /** Microseconds between the Unix epoch and the PostgreSQL epoch (2000-01-01 00:00 UTC). */
 const PG_EPOCH_MICROS = 946_684_800_000_000n;
 
-/** A PostgreSQL timestamp (int64 microseconds since 2000-01-01) as ms since the Unix epoch. */
-export function pgMicrosToUnixMs(micros: bigint): number {
-  return Number((micros + PG_EPOCH_MICROS) / 1000n);
-}
-
 /**
- * The PostgreSQL timestamp (int64 µs since 2000-01-01) at `offset` as Unix ms, read without
- * BigInt: pgMicrosToUnixMs's value for every time within ±285 years of 2000 (where the µs
- * count is exact as a double); read once or more per replicated transaction.
+ * The PostgreSQL timestamp (int64 µs since 2000-01-01) at `offset` as Unix ms, truncated like
+ * BigInt division, read without BigInt: exact for every time within ±285 years of 2000 (where
+ * the µs count is exact as a double); read once or more per replicated transaction.
  */
 export function readPgTimestampMs(buffer: Buffer, offset: number): number {
   const unixMicros = buffer.readInt32BE(offset) * 4_294_967_296 + buffer.readUInt32BE(offset + 4) + 946_684_800_000_000;
