@@ -136,7 +136,7 @@ export class ProxyRuntime implements ProxyControl {
   private retire(state: ProxyState): void {
     const gone = this.retiring.get(state) ?? [];
     this.retiring.delete(state);
-    for (const instance of gone) void instance.pool.close().catch(() => undefined);
+    for (const instance of gone) void instance.close(false);
   }
 
   /** Requests in flight, on every state. */
@@ -150,7 +150,7 @@ export class ProxyRuntime implements ProxyControl {
     for (const service of this.allServices(this.current)) for (const instance of service.instances) instances.add(instance);
     for (const gone of this.retiring.values()) for (const instance of gone) instances.add(instance);
     this.retiring.clear();
-    await Promise.all([...instances].map((instance) => (force ? instance.pool.destroy() : instance.pool.close()).catch(() => undefined)));
+    await Promise.all([...instances].map((instance) => instance.close(force)));
   }
 
   // ProxyControl

@@ -8,6 +8,7 @@
  * --quick: one round of 3 s runs (under 50 s). --long: also 1,000,000 requests through our
  * proxy with its RSS sampled, to show it stays flat. --baseline-cli <main.js>: another build
  * (e.g. a copy of the previous one) as a second row, `strangler (baseline)`, for before/after.
+ * --undici-row: our proxy again with `pool.client: undici`, as `strangler (undici)`.
  */
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,6 +31,8 @@ const option = (name: string): string | undefined => {
 const cli = option('--cli');
 /** Another build of the CLI (e.g. a copy of the previous one) measured as a second row, `strangler (baseline)`. */
 const baselineCli = option('--baseline-cli');
+/** Also our proxy with `pool.client: undici` (the client it used before its own), as `strangler (undici)`. */
+const undiciRow = args.includes('--undici-row');
 /** Requests of the long run (--long); 1,000,000 unless --long-requests says otherwise. */
 const LONG_REQUESTS = Number(option('--long-requests') ?? 1_000_000);
 /** Extra node flags for our proxy, e.g. `--node-flags "--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
@@ -164,6 +167,20 @@ async function main(): Promise<void> {
       });
       stops.push(baseline.process.stop);
       targets.push(baseline);
+    }
+
+    if (undiciRow && entry) {
+      const withUndici: Target = { name: 'strangler (undici)', port: await freePort() };
+      withUndici.process = await startOurs({
+        entry,
+        workDir: WORK,
+        port: withUndici.port,
+        upstreamPort,
+        configName: 'strangler-undici.yaml',
+        client: 'undici',
+      });
+      stops.push(withUndici.process.stop);
+      targets.push(withUndici);
     }
 
     const routed: Target = { name: 'strangler (route→service)', port: await freePort() };

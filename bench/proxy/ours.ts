@@ -22,6 +22,8 @@ export interface OursOptions {
   nodeFlags?: string[];
   /** Names the config file (several instances in one run). */
   configName?: string;
+  /** `pool.client` of the monolith (default: the proxy's default, builtin). */
+  client?: 'builtin' | 'undici';
 }
 
 const NOT_LANDED = /notAvailable|not landed/;
@@ -72,7 +74,7 @@ export async function startOurs(options: OursOptions): Promise<RunningOurs> {
   const upstream = `http://127.0.0.1:${options.upstreamPort}`;
   const lines = [
     `listen: { host: 127.0.0.1, port: ${options.port} }`,
-    `monolith: { instances: ['${upstream}'] }`,
+    `monolith: { instances: ['${upstream}']${options.client ? `, pool: { client: ${options.client} }` : ''} }`,
     'accessLog: false',
     `admin: { listen: { host: 127.0.0.1, port: ${adminPort} } }`,
   ];

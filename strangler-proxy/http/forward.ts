@@ -1,15 +1,14 @@
 /**
  * The hot path: one client request → route decision → an upstream instance over its
  * keep-alive pool → the response streamed back. Bodies stream both ways with
- * backpressure (the request is handed to undici as a stream; the response goes from undici's
- * parser to the client socket through a dispatch handler, upstream-call.ts), never buffered
+ * backpressure (the request stream is written to the upstream connection as it comes; the
+ * response goes from the client's parser to the client socket through a sink, upstream-call.ts), never buffered
  * beyond BODY_BUFFER_BYTES. A diverted request that fails falls back to the monolith when that is safe:
  * always for idempotent bodiless requests, and for any request the upstream surely never
  * saw (connection refused) whose body has not been read yet.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
 import type { Logger } from '../../common/logger.js';
 import type { ProxyObserver } from '../control.js';
 import type { ProxyRuntime, ProxyState } from '../runtime.js';
@@ -18,8 +17,8 @@ import { decide, stickyKey, type CompiledRoute, type RequestFacts } from '../rou
 import { readSmallBody, type ShadowTrip } from '../shadow/trip.js';
 import type { Instance } from '../upstream/instance.js';
 import type { UpstreamService } from '../upstream/service.js';
-import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
-import { callUpstream, type BodySink, type UpstreamCall } from './upstream-call.js';
+import { clientResponseFields, upstreamRequestHeaders } from './headers.js';
+import type { BodySink, UpstreamResponse } from './upstream-call.js';
 import { CLIENT_GONE, NO_INSTANCE, classifyFailure, sendProxyError, type FailureClass } from './upstream-errors.js';
 
 /** RFC 9110 §9.2.2: idempotent methods may be sent again. */
@@ -49,7 +48,7 @@ interface Exchange {
   retries: number;
   headers: string[] | undefined;
   /** The attempt in progress: aborted when the client goes away before the answer is complete. */
-  call: UpstreamCall | undefined;
+  call: UpstreamResponse | undefined;
   clientGone: boolean;
   /** This request is copied to the shadow side (routes with `shadow` only). */
   shadow: ShadowTrip | undefined;
@@ -58,13 +57,13 @@ interface Exchange {
 }
 
 type Attempt =
-  | { ok: true; response: UpstreamCall; instance: Instance; service: UpstreamService }
+  | { ok: true; response: UpstreamResponse; instance: Instance; service: UpstreamService }
   | { ok: false; failure: FailureClass; instance: Instance | undefined; service: UpstreamService };
 
 /** Response bytes held for a slow client before the upstream is paused (per request). */
 const BODY_BUFFER_BYTES = 128 * 1024;
 
-/** The abort reason given to undici when the client hangs up (classified as CLIENT_GONE through `clientGone`). */
+/** The abort reason given to the upstream call when the client hangs up (classified as CLIENT_GONE through `clientGone`). */
 const CLIENT_ABORTED = Object.assign(new Error('the client went away'), { code: 'UND_ERR_ABORTED' });
 
 function requestHasBody(req: IncomingMessage): boolean {
@@ -120,9 +119,9 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     });
     const sentAt = performance.now();
     instance.onStart(Date.now());
-    const { call, head } = callUpstream(instance.pool, {
+    const { call, head } = instance.client.dispatch({
       path,
-      method: exchange.facts.method as Dispatcher.HttpMethod,
+      method: exchange.facts.method,
       headers: exchange.headers,
       body: exchange.body ?? (exchange.hasBody ? req : null),
       headersTimeout: (exchange.diverted ? routeTimeouts?.headers : undefined) ?? state.config.timeouts.upstreamHeaders,
@@ -213,12 +212,12 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
       finish(exchange, 499, target, instance.key);
       return;
     }
-    const headers = clientResponseHeaders(response.headers);
+    const headers = clientResponseFields(response.rawHeaders);
     if (exchange.state.config.exposeUpstream) {
-      headers['x-strangler-upstream'] = target;
-      if (exchange.route) headers['x-strangler-route'] = exchange.route.id;
+      headers.push('x-strangler-upstream', target);
+      if (exchange.route) headers.push('x-strangler-route', exchange.route.id);
     }
-    if (options.draining()) headers.connection = 'close';
+    if (options.draining()) headers.push('connection', 'close');
     res.writeHead(response.statusCode, headers);
     // Fire and forget: the copy is sent now and compared after both ends; the client never waits for it.
     const trip = shadow !== undefined && !exchange.fallback ? shadow : undefined;
@@ -245,7 +244,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
       finish(exchange, response.statusCode, target, instance.key);
     };
     res.on('close', () => end(!res.writableFinished));
-    // Straight from undici's parser to the client socket; a full socket buffer pauses the upstream.
+    // Straight from the upstream parser to the client socket; a full socket buffer pauses the upstream.
     const resume = (): void => response.resume();
     const sink: BodySink = {
       data: (chunk) => {

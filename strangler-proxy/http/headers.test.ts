@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientResponseHeaders, forwardedNode, isValidTraceparent, newTraceparent, upstreamRequestHeaders } from './headers.js';
+import { clientResponseFields, forwardedNode, isValidTraceparent, newTraceparent, upstreamRequestHeaders } from './headers.js';
 
 const toMap = (flat: string[]): Map<string, string[]> => {
   const map = new Map<string, string[]>();
@@ -121,15 +121,24 @@ describe('request headers sent upstream (RFC 9110 §7.6.1)', () => {
 
 describe('response headers sent to the client', () => {
   it('drops hop-by-hop fields and those named in Connection, keeps set-cookie lists', () => {
-    const out = clientResponseHeaders({
-      connection: 'keep-alive, x-hop',
-      'keep-alive': 'timeout=5',
-      'x-hop': 'secret',
-      'transfer-encoding': 'chunked',
-      'proxy-authenticate': 'Basic',
-      'content-type': 'application/json',
-      'set-cookie': ['a=1', 'b=2'],
-    });
-    expect(out).toEqual({ 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] });
+    const out = clientResponseFields([
+      'Connection',
+      'keep-alive, X-Hop',
+      'Keep-Alive',
+      'timeout=5',
+      'x-hop',
+      'secret',
+      'Transfer-Encoding',
+      'chunked',
+      'Proxy-Authenticate',
+      'Basic',
+      'Content-Type',
+      'application/json',
+      'Set-Cookie',
+      'a=1',
+      'set-cookie',
+      'b=2',
+    ]);
+    expect(out).toEqual(['Content-Type', 'application/json', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2']);
   });
 });

@@ -14,7 +14,6 @@
  *   valid traceparent).
  */
 import { randomFillSync } from 'node:crypto';
-import type { OutgoingHttpHeaders } from 'node:http';
 
 const ALWAYS_HOP_BY_HOP = new Set([
   'connection',
@@ -172,15 +171,23 @@ function mergeTokens(into: Set<string> | undefined, value: string): Set<string> 
   return tokens;
 }
 
-/** The upstream's response headers minus hop-by-hop fields, ready for `res.writeHead`. */
-export function clientResponseHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): OutgoingHttpHeaders {
-  const connection = headers.connection;
-  const named = typeof connection === 'string' && PLAIN_CONNECTION.has(connection) ? undefined : connectionTokens(connection);
-  const out: OutgoingHttpHeaders = {};
-  for (const name in headers) {
-    if (isHopByHop(name, named)) continue;
-    const value = headers[name];
-    if (value !== undefined) out[name] = value;
+/**
+ * The upstream's response fields (flat [name, value, …], names as sent) minus hop-by-hop
+ * ones, as a flat list for `res.writeHead`: node:http takes it as it is, without a header
+ * object in between.
+ */
+export function clientResponseFields(raw: readonly string[]): string[] {
+  let named: Set<string> | undefined;
+  for (let index = 0; index < raw.length; index += 2) {
+    const name = raw[index] as string;
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+    const value = raw[index + 1] as string;
+    if (!PLAIN_CONNECTION.has(value)) named = mergeTokens(named, value);
+  }
+  const out: string[] = [];
+  for (let index = 0; index < raw.length; index += 2) {
+    const name = raw[index] as string;
+    if (!isHopByHop(name.toLowerCase(), named)) out.push(name, raw[index + 1] as string);
   }
   return out;
 }

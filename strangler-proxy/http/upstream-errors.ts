@@ -4,6 +4,7 @@
  * upstream (then even a non-idempotent request may go elsewhere).
  */
 import type { ServerResponse } from 'node:http';
+import { H1_ERRORS } from '../upstream/h1-pool.js';
 import { tlsFailure } from '../upstream/tls-errors.js';
 
 export interface FailureClass {
@@ -16,6 +17,14 @@ export interface FailureClass {
 }
 
 const TABLE: Record<string, FailureClass> = {
+  // Our HTTP/1.1 pool (upstream/h1-pool.ts); the socket's own codes follow.
+  [H1_ERRORS.connectTimeout]: { status: 504, notSent: true, clientGone: false, reason: 'connect timeout' },
+  [H1_ERRORS.headersTimeout]: { status: 504, notSent: false, clientGone: false, reason: 'no response headers in time' },
+  [H1_ERRORS.bodyTimeout]: { status: 504, notSent: false, clientGone: false, reason: 'response body stalled' },
+  [H1_ERRORS.closed]: { status: 502, notSent: false, clientGone: false, reason: 'connection closed' },
+  [H1_ERRORS.invalidResponse]: { status: 502, notSent: false, clientGone: false, reason: 'invalid response' },
+  [H1_ERRORS.poolClosed]: { status: 502, notSent: true, clientGone: false, reason: 'pool closed' },
+  [H1_ERRORS.clientAborted]: { status: 502, notSent: false, clientGone: true, reason: 'request body cut short by the client' },
   ECONNREFUSED: { status: 502, notSent: true, clientGone: false, reason: 'connection refused' },
   ENOTFOUND: { status: 502, notSent: true, clientGone: false, reason: 'host not found' },
   EAI_AGAIN: { status: 502, notSent: true, clientGone: false, reason: 'host lookup failed' },

@@ -10,6 +10,8 @@ import type { InstanceStatus } from '../control.js';
 import { CLOSED, breakerAllows, breakerNext, type BreakerState } from '../health/breaker.js';
 import { STARTING_HEALTH, type HealthState } from '../health/health-state.js';
 import { FRESH_OUTLIER, isEjected, outlierNext, type OutlierState } from '../health/outlier.js';
+import { undiciClient, type UpstreamClient } from '../http/upstream-call.js';
+import { H1Pool, h1Available } from './h1-pool.js';
 import { poolConnect } from './tls-connector.js';
 
 /**
@@ -29,7 +31,10 @@ const EWMA_ALPHA = 0.3;
 
 export class Instance {
   readonly key: string;
+  /** undici: health checks, shadow copies, WebSocket upgrades; proxied requests too for https:// or `pool.client: undici`. */
   readonly pool: Pool;
+  /** Where proxied requests go. */
+  readonly client: UpstreamClient;
   inflight = 0;
   ewmaMs = 0;
   requests = 0;
@@ -51,6 +56,15 @@ export class Instance {
       connect: poolConnect(this.key, settings.pool.connectTimeout, tls),
       pipelining: 1,
     });
+    const builtin = settings.pool.client === 'builtin' && h1Available && this.key.startsWith('http://');
+    this.client = builtin ? new H1Pool(this.key, settings.pool) : undiciClient(this.pool);
+  }
+
+  /** Closes both clients: gracefully, or (`force`) at once. */
+  async close(force: boolean): Promise<void> {
+    const stop = (client: Pick<UpstreamClient, 'close' | 'destroy'>): Promise<void> =>
+      (force ? client.destroy() : client.close()).catch(() => undefined);
+    await Promise.all(this.client instanceof H1Pool ? [stop(this.client), stop(this.pool)] : [stop(this.pool)]);
   }
 
   /** Healthy, not ejected, breaker lets a request through (after moving the breaker's clock). */
