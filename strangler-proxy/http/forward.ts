@@ -54,6 +54,10 @@ interface Exchange {
   shadow: ShadowTrip | undefined;
   /** The request body, when it was buffered for a shadow copy (then sent from here, not streamed). */
   body: Buffer | undefined;
+  /** `finish` ran: counted, logged and the state released, once. */
+  finished: boolean;
+  /** Set while a response is being delivered: told when the client connection's response closes. */
+  onClose: ((failed: boolean) => void) | undefined;
 }
 
 type Attempt =
@@ -76,6 +80,8 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
   const accessLog = (): boolean => runtime.current.config.accessLog;
 
   const finish = (exchange: Exchange, status: number, target: string, instance: string | undefined): void => {
+    if (exchange.finished) return;
+    exchange.finished = true;
     runtime.release(exchange.state);
     const durationMs = performance.now() - exchange.started;
     const route = exchange.route;
@@ -108,7 +114,8 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     }
   };
 
-  const send = (exchange: Exchange, service: UpstreamService, instance: Instance, path: string): Promise<Attempt> => {
+  /** One attempt on `instance`; `done` gets its outcome (possibly before this returns). */
+  const send = (exchange: Exchange, service: UpstreamService, instance: Instance, path: string, done: (attempt: Attempt) => void): void => {
     const { req, state } = exchange;
     const routeTimeouts = exchange.route?.config.timeouts;
     exchange.headers ??= upstreamRequestHeaders(req.rawHeaders, {
@@ -119,30 +126,39 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     });
     const sentAt = performance.now();
     instance.onStart(Date.now());
-    const { call, head } = instance.client.dispatch({
-      path,
-      method: exchange.facts.method,
-      headers: exchange.headers,
-      body: exchange.body ?? (exchange.hasBody ? req : null),
-      headersTimeout: (exchange.diverted ? routeTimeouts?.headers : undefined) ?? state.config.timeouts.upstreamHeaders,
-      bodyTimeout: (exchange.diverted ? routeTimeouts?.body : undefined) ?? state.config.timeouts.upstreamBody,
-    });
-    exchange.call = call;
-    if (exchange.clientGone) call.abort(CLIENT_ABORTED);
-    return head.then(
-      (response): Attempt => {
-        const now = Date.now();
-        instance.onAnswer(response.statusCode, performance.now() - sentAt, now, () => service.mayEject(now));
-        return { ok: true, response, instance, service };
-      },
-      (error: unknown): Attempt => {
+    const settle = (outcome: UpstreamResponse | Error): void => {
+      let attempt: Attempt;
+      if (outcome instanceof Error) {
         // A client that hangs up mid-upload makes the upload fail: not the instance's fault.
-        const failure = exchange.clientGone ? CLIENT_GONE : classifyFailure(error);
+        const failure = exchange.clientGone ? CLIENT_GONE : classifyFailure(outcome);
         if (failure.clientGone) instance.onAbandoned();
         else instance.onFailure(Date.now());
-        return { ok: false, failure, instance, service };
+        attempt = { ok: false, failure, instance, service };
+      } else {
+        const now = Date.now();
+        instance.onAnswer(outcome.statusCode, performance.now() - sentAt, now, () => service.mayEject(now));
+        attempt = { ok: true, response: outcome, instance, service };
+      }
+      // Called from the upstream's parser: a throw here must end this exchange, not the connection's reader.
+      try {
+        done(attempt);
+      } catch (error) {
+        internalError(exchange, error);
+      }
+    };
+    const call = instance.client.dispatch(
+      {
+        path,
+        method: exchange.facts.method,
+        headers: exchange.headers,
+        body: exchange.body ?? (exchange.hasBody ? req : null),
+        headersTimeout: (exchange.diverted ? routeTimeouts?.headers : undefined) ?? state.config.timeouts.upstreamHeaders,
+        bodyTimeout: (exchange.diverted ? routeTimeouts?.body : undefined) ?? state.config.timeouts.upstreamBody,
       },
+      settle,
     );
+    exchange.call = call;
+    if (exchange.clientGone) call.abort(CLIENT_ABORTED);
   };
 
   /** May this failed attempt be repeated elsewhere (another instance, or the monolith)? */
@@ -154,27 +170,30 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
   };
 
   /** Tries `service`, retrying on other instances within the route's attempts and the budget. */
-  const tryService = async (
+  const tryService = (
     exchange: Exchange,
     service: UpstreamService,
     path: string,
     attempts: number,
     retry5xx: boolean,
-  ): Promise<Attempt> => {
+    done: (attempt: Attempt) => void,
+  ): void => {
     const hashKey = (exchange.route ? stickyKey(exchange.route, exchange.facts) : undefined) ?? exchange.facts.clientAddress;
     runtime.budget.onRequest();
-    let instance = service.pick(Date.now(), hashKey);
-    if (!instance) return { ok: false, failure: NO_INSTANCE, instance: undefined, service };
-    for (let round = 0; ; round++) {
-      const attempt = await send(exchange, service, instance, path);
-      if (!repeatable(exchange, attempt) || round >= attempts || (attempt.ok && !retry5xx)) return attempt;
+    const first = service.pick(Date.now(), hashKey);
+    if (!first) return done({ ok: false, failure: NO_INSTANCE, instance: undefined, service });
+    let round = 0;
+    const next = (attempt: Attempt): void => {
+      if (!repeatable(exchange, attempt) || round >= attempts || (attempt.ok && !retry5xx)) return done(attempt);
       // No other instance, or no budget: the caller falls back or hands this answer on.
-      const next = service.pick(Date.now(), hashKey, instance);
-      if (!next || !runtime.budget.tryRetry()) return attempt;
+      const other = service.pick(Date.now(), hashKey, attempt.instance);
+      if (!other || !runtime.budget.tryRetry()) return done(attempt);
       discard(attempt);
       exchange.retries++;
-      instance = next;
-    }
+      round++;
+      send(exchange, service, other, path, next);
+    };
+    send(exchange, service, first, path, next);
   };
 
   const discard = (attempt: Attempt): void => {
@@ -243,7 +262,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
       trip?.primaryEnded(!failed);
       finish(exchange, response.statusCode, target, instance.key);
     };
-    res.on('close', () => end(!res.writableFinished));
+    exchange.onClose = end;
     // Straight from the upstream parser to the client socket; a full socket buffer pauses the upstream.
     const resume = (): void => response.resume();
     const sink: BodySink = {
@@ -261,7 +280,8 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     response.attach(sink);
   };
 
-  const run = async (exchange: Exchange): Promise<void> => {
+  /** The route's shadow copy is set up (its body buffered when it needs one), then `divert`. */
+  const run = (exchange: Exchange): void => {
     const { route, state } = exchange;
     if (route) {
       route.counters.matched++;
@@ -271,30 +291,53 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
         exchange.shadow = trip;
         if (trip?.needsBody) {
           // Small (Content-Length within maxBodyBytes): buffered once, sent to both sides.
-          trip.body = await readSmallBody(exchange.req);
-          if (trip.body === undefined) {
-            trip.skip('the client did not send the whole request body');
-            exchange.shadow = undefined;
-          } else exchange.body = trip.body;
-        }
-      }
-      if (decide(route, exchange.facts)) {
-        const service = state.services.get(route.config.service);
-        if (service) {
-          exchange.diverted = true;
-          route.counters.diverted++;
-          const fallback = route.config.fallback;
-          const attempt = await tryService(exchange, service, route.rewrite(exchange.pathAndQuery), route.config.retries.attempts, true);
-          if (!fallback || !repeatable(exchange, attempt)) return deliver(exchange, attempt);
-          discard(attempt);
-          exchange.fallback = true;
-          route.counters.fallbacks++;
+          readSmallBody(exchange.req).then(
+            (body) => {
+              trip.body = body;
+              if (body === undefined) {
+                trip.skip('the client did not send the whole request body');
+                exchange.shadow = undefined;
+              } else exchange.body = body;
+              divert(exchange);
+            },
+            (error: unknown) => internalError(exchange, error),
+          );
+          return;
         }
       }
     }
-    // The monolith's own 5xx answers are passed on; only unreachable instances are retried.
-    const attempt = await tryService(exchange, state.monolith, exchange.pathAndQuery, 1, false);
-    deliver(exchange, attempt);
+    divert(exchange);
+  };
+
+  /** The route's service when the weight says so (falling back to the monolith when allowed), else the monolith. */
+  const divert = (exchange: Exchange): void => {
+    const { route, state } = exchange;
+    const service = route && decide(route, exchange.facts) ? state.services.get(route.config.service) : undefined;
+    if (route === undefined || service === undefined) return toMonolith(exchange);
+    exchange.diverted = true;
+    route.counters.diverted++;
+    tryService(exchange, service, route.rewrite(exchange.pathAndQuery), route.config.retries.attempts, true, (attempt) => {
+      if (!route.config.fallback || !repeatable(exchange, attempt)) return deliver(exchange, attempt);
+      discard(attempt);
+      exchange.fallback = true;
+      route.counters.fallbacks++;
+      toMonolith(exchange);
+    });
+  };
+
+  // The monolith's own 5xx answers are passed on; only unreachable instances are retried.
+  const toMonolith = (exchange: Exchange): void =>
+    tryService(exchange, exchange.state.monolith, exchange.pathAndQuery, 1, false, (attempt) => deliver(exchange, attempt));
+
+  const internalError = (exchange: Exchange, error: unknown): void => {
+    exchange.shadow?.skip('internal proxy error');
+    logger.error('proxy request failed', { error, path: exchange.facts.path });
+    if (exchange.finished) {
+      exchange.res.destroy();
+      return;
+    }
+    sendProxyError(exchange.res, 502, { route: exchange.route?.id, reason: 'internal proxy error' }, true);
+    finish(exchange, 502, 'proxy', undefined);
   };
 
   return (req, res) => {
@@ -321,11 +364,16 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
       clientGone: false,
       shadow: undefined,
       body: undefined,
+      finished: false,
+      onClose: undefined,
     };
     res.once('close', () => {
-      if (res.writableFinished) return;
-      exchange.clientGone = true;
-      exchange.call?.abort(CLIENT_ABORTED);
+      const failed = !res.writableFinished;
+      if (failed) {
+        exchange.clientGone = true;
+        exchange.call?.abort(CLIENT_ABORTED);
+      }
+      exchange.onClose?.(failed);
     });
     // Origin-form only (RFC 9112 §3.2.1): this is a reverse proxy, not a forward proxy.
     if (path.charCodeAt(0) !== 47 /* / */ || hasDotSegment(path)) {
@@ -335,12 +383,11 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
     }
     exchange.hasBody = requestHasBody(req);
     exchange.replayable = !exchange.hasBody && IDEMPOTENT.has(method);
-    exchange.route = state.table.match(exchange.facts);
-    run(exchange).catch((error: unknown) => {
-      exchange.shadow?.skip('internal proxy error');
-      logger.error('proxy request failed', { error, path });
-      sendProxyError(res, 502, { route: exchange.route?.id, reason: 'internal proxy error' }, true);
-      finish(exchange, 502, 'proxy', undefined);
-    });
+    try {
+      exchange.route = state.table.match(exchange.facts);
+      run(exchange);
+    } catch (error) {
+      internalError(exchange, error);
+    }
   };
 }

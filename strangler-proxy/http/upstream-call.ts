@@ -50,15 +50,12 @@ export interface UpstreamResponse {
   abort(reason: Error): void;
 }
 
-/** A call in flight and its head. */
-export interface UpstreamDispatch {
-  call: UpstreamResponse;
-  head: Promise<UpstreamResponse>;
-}
+/** Called once per call: with the call at the response head, or with the error before it (possibly before `dispatch` returns). */
+export type Settle = (outcome: UpstreamResponse | Error) => void;
 
 /** Something that sends requests to one instance. */
 export interface UpstreamClient {
-  dispatch(request: UpstreamRequest): UpstreamDispatch;
+  dispatch(request: UpstreamRequest, settle: Settle): UpstreamResponse;
   close(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -70,14 +67,14 @@ export abstract class ResponseRelay implements UpstreamResponse {
   statusCode = 0;
   rawHeaders: readonly string[] = [];
   private headerObject: IncomingHttpHeaders | undefined;
-  private settle: ((call: ResponseRelay | Error) => void) | undefined;
+  private settle: Settle | undefined;
   private pending: Buffer[] | undefined;
   private sink: BodySink | undefined;
   protected done = false;
   protected failure: Error | undefined;
 
   /** `settle` is called exactly once: with this call at the response head, or with the error before it. */
-  constructor(settle: (call: ResponseRelay | Error) => void) {
+  constructor(settle: Settle) {
     this.settle = settle;
   }
 
@@ -160,15 +157,6 @@ export abstract class ResponseRelay implements UpstreamResponse {
   }
 }
 
-/** A promise for the head and the function that settles it. */
-export function headPromise(): { head: Promise<UpstreamResponse>; settle: (call: ResponseRelay | Error) => void } {
-  let settle: (call: ResponseRelay | Error) => void = () => undefined;
-  const head = new Promise<UpstreamResponse>((ok, fail) => {
-    settle = (outcome) => (outcome instanceof Error ? fail(outcome) : ok(outcome));
-  });
-  return { head, settle };
-}
-
 /** A call through undici's dispatch API. */
 export class UndiciCall extends ResponseRelay implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
@@ -221,8 +209,7 @@ export class UndiciCall extends ResponseRelay implements Dispatcher.DispatchHand
 /** An undici dispatcher (Pool) as an `UpstreamClient`. */
 export function undiciClient(dispatcher: Dispatcher): UpstreamClient {
   return {
-    dispatch(request) {
-      const { head, settle } = headPromise();
+    dispatch(request, settle) {
       const call = new UndiciCall(settle);
       dispatcher.dispatch(
         {
@@ -235,7 +222,7 @@ export function undiciClient(dispatcher: Dispatcher): UpstreamClient {
         },
         call,
       );
-      return { call, head };
+      return call;
     },
     close: () => dispatcher.close(),
     destroy: () => dispatcher.destroy(),

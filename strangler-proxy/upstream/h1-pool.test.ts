@@ -9,7 +9,7 @@ import {
 } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { UpstreamDispatch, UpstreamRequest, UpstreamResponse } from '../http/upstream-call.js';
+import type { UpstreamRequest, UpstreamResponse } from '../http/upstream-call.js';
 import { classifyFailure } from '../http/upstream-errors.js';
 import { H1_ERRORS, H1Pool, type H1PoolOptions } from './h1-pool.js';
 
@@ -109,8 +109,22 @@ function newPool(origin: string, options: Partial<H1PoolOptions> = {}): H1Pool {
   return pool;
 }
 
-function send(pool: H1Pool, request: Partial<UpstreamRequest> = {}): UpstreamDispatch {
-  return pool.dispatch({ method: 'GET', path: '/', headers: [], body: null, headersTimeout: 2_000, bodyTimeout: 2_000, ...request });
+interface Sent {
+  call: UpstreamResponse;
+  head: Promise<UpstreamResponse>;
+}
+
+/** Dispatches on `pool`; `head` settles with the pool's settle callback. */
+function dispatch(pool: H1Pool, request: UpstreamRequest): Sent {
+  let settle: (outcome: UpstreamResponse | Error) => void = () => undefined;
+  const head = new Promise<UpstreamResponse>((resolve, reject) => {
+    settle = (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome));
+  });
+  return { call: pool.dispatch(request, settle), head };
+}
+
+function send(pool: H1Pool, request: Partial<UpstreamRequest> = {}): Sent {
+  return dispatch(pool, { method: 'GET', path: '/', headers: [], body: null, headersTimeout: 2_000, bodyTimeout: 2_000, ...request });
 }
 
 function read(response: UpstreamResponse): Promise<Buffer> {
@@ -180,7 +194,7 @@ async function recordingUpstream(): Promise<Upstream & { seen: Seen[] }> {
 async function frontServer(pool: H1Pool): Promise<number> {
   const server = createHttpServer((req, res) => {
     const length = req.headers['content-length'];
-    const { head } = pool.dispatch({
+    const { head } = dispatch(pool, {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       headers: length === undefined ? [] : ['content-length', length],
@@ -563,6 +577,62 @@ describe('H1Pool responses', () => {
     expect(whileHeld).toBe(0);
     expect(pauses).toBeGreaterThan(2);
     expect(pool.stats()).toMatchObject({ connections: 1, idle: 1 });
+  });
+});
+
+describe('H1Pool large Content-Length bodies (counted off the socket, past the parser)', () => {
+  it('delivers two 100 KB bodies in a row on one connection, the first written in pieces', async () => {
+    const first = randomBytes(100 * 1024);
+    const second = randomBytes(100 * 1024);
+    const upstream = await rawUpstream((socket, request) => {
+      const body = request.index === 0 ? first : second;
+      const head = `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`;
+      if (request.index !== 0) return void socket.write(Buffer.concat([Buffer.from(head), body]));
+      // Head with the body's first bytes, then the rest in three writes.
+      socket.write(Buffer.concat([Buffer.from(head), body.subarray(0, 10)]));
+      for (const [from, to] of [
+        [10, 30_000],
+        [30_000, 70_000],
+        [70_000, body.length],
+      ] as const)
+        setTimeout(() => socket.write(body.subarray(from, to)), 5);
+    });
+    const pool = newPool(upstream.origin);
+    const one = await send(pool, { path: '/one' }).head;
+    expect((await read(one)).equals(first)).toBe(true);
+    const two = await send(pool, { path: '/two' }).head;
+    expect((await read(two)).equals(second)).toBe(true);
+    expect(upstream.requests.map((request) => [request.path, request.index])).toEqual([
+      ['/one', 0],
+      ['/two', 1],
+    ]);
+    expect(pool.stats()).toEqual({ connections: 1, idle: 1, queued: 0 });
+  });
+
+  it('fails a response that runs past its Content-Length, and one cut short, through sink.error', async () => {
+    const body = randomBytes(20 * 1024);
+    const upstream = await rawUpstream((socket, request) => {
+      const head = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
+      if (request.path === '/long') socket.write(Buffer.concat([head, body, Buffer.from('extra')]));
+      else socket.end(Buffer.concat([head, body.subarray(0, 5000)]));
+    });
+    const pool = newPool(upstream.origin);
+    for (const [path, code] of [
+      ['/long', H1_ERRORS.invalidResponse],
+      ['/short', H1_ERRORS.closed],
+    ] as const) {
+      const response = await send(pool, { path }).head;
+      let received = 0;
+      let ended = false;
+      const error = await new Promise<CodedError>((resolve) =>
+        response.attach({ data: (chunk) => (received += chunk.length) > 0, end: () => (ended = true), error: resolve }),
+      );
+      expect(error.code).toBe(code);
+      expect(classifyFailure(error).status).toBe(502);
+      expect(ended).toBe(false);
+      expect(received).toBeLessThanOrEqual(body.length);
+      await waitFor(() => pool.stats().connections === 0, `${path}: the connection closed`);
+    }
   });
 });
 

@@ -28,7 +28,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
-import { ResponseRelay, headPromise, type UpstreamClient, type UpstreamDispatch, type UpstreamRequest } from '../http/upstream-call.js';
+import { ResponseRelay, type Settle, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from '../http/upstream-call.js';
 
 interface Parser {
   initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
@@ -86,6 +86,8 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 /** Methods whose bodiless requests say so with Content-Length: 0 (RFC 9110 §8.6). */
 const EXPECTS_BODY = new Set(['POST', 'PUT', 'PATCH']);
 const SWEEP_MS = 100;
+/** Content-Length from which a body is counted off the socket instead of going through the parser. */
+const RAW_BODY_MIN = 16 * 1024;
 const KEEP_ALIVE_HINT = /timeout\s*=\s*(\d+)/i;
 /** Margin under the server's own idle timeout (the hint), against the stale keep-alive race. */
 const HINT_MARGIN_MS = 1000;
@@ -108,7 +110,7 @@ class H1Call extends ResponseRelay {
   constructor(
     readonly pool: H1Pool,
     readonly request: UpstreamRequest,
-    settle: (call: ResponseRelay | Error) => void,
+    settle: Settle,
   ) {
     super(settle);
   }
@@ -170,13 +172,15 @@ class H1Connection {
   private interim = false;
   private paused = false;
   private headerPairs: string[] | undefined;
+  /** Body bytes still to come of a raw response (see onHeaders). */
+  private rawLeft = 0;
   /** The server's Keep-Alive timeout hint less a margin, in ms. */
   private idleLimit: number;
   private body: BodyPump | undefined;
 
   constructor(
     private readonly pool: H1Pool,
-    parserClass: ParserClass,
+    private readonly parserClass: ParserClass,
     first: H1Call,
   ) {
     this.call = first;
@@ -284,20 +288,52 @@ class H1Connection {
     this.phase = Phase.Body;
     const timeout = call.request.bodyTimeout;
     this.deadline = timeout > 0 && !this.paused ? Date.now() + timeout : 0;
-    this.readHint(headers);
+    const length = this.readFields(headers);
+    const bodiless = call.request.method === 'HEAD' || statusCode === 204 || statusCode === 304;
+    // A large Content-Length body bypasses the parser (which copies every chunk): 2 makes
+    // execute() stop at the end of the head, and the body is counted off the socket (rawBody).
+    this.rawLeft = !bodiless && length >= RAW_BODY_MIN ? length : 0;
     call.onHead(statusCode, headers);
-    const method = call.request.method;
-    return method === 'HEAD' || statusCode === 204 || statusCode === 304 ? 1 : 0;
+    if (bodiless) return 1;
+    return this.rawLeft > 0 ? 2 : 0;
   }
 
-  /** Reads the server's `Keep-Alive: timeout=N` hint (RFC 9112 does not define it; servers send it anyway). */
-  private readHint(pairs: readonly string[]): void {
+  /**
+   * Reads the server's `Keep-Alive: timeout=N` hint (RFC 9112 does not define it; servers send
+   * it anyway) and returns the Content-Length, or -1 (none, or chunked: llhttp has refused both).
+   */
+  private readFields(pairs: readonly string[]): number {
+    let length = -1;
     for (let index = 0; index < pairs.length; index += 2) {
       const name = pairs[index] as string;
-      if (name.length !== 10 || name.toLowerCase() !== 'keep-alive') continue;
-      const hint = KEEP_ALIVE_HINT.exec(pairs[index + 1] as string);
-      if (hint) this.idleLimit = Math.min(this.pool.options.keepAliveTimeout, Math.max(0, Number(hint[1]) * 1000 - HINT_MARGIN_MS));
+      if (name.length === 14 && name.toLowerCase() === 'content-length') length = Number(pairs[index + 1]);
+      else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return -1;
+      else if (name.length === 10 && name.toLowerCase() === 'keep-alive') {
+        const hint = KEEP_ALIVE_HINT.exec(pairs[index + 1] as string);
+        if (hint) this.idleLimit = Math.min(this.pool.options.keepAliveTimeout, Math.max(0, Number(hint[1]) * 1000 - HINT_MARGIN_MS));
+      }
     }
+    return length;
+  }
+
+  /** Body bytes of a raw (Content-Length, parser bypassed) response, straight from the socket. */
+  private rawBody(data: Buffer): void {
+    const call = this.call;
+    if (call === undefined) return;
+    const take = Math.min(data.length, this.rawLeft);
+    this.rawLeft -= take;
+    if (this.deadline !== 0) this.deadline = Date.now() + call.request.bodyTimeout;
+    call.onBody(take === data.length ? data : data.subarray(0, take));
+    if (this.rawLeft > 0 || this.phase !== Phase.Body) return;
+    if (take < data.length) {
+      this.destroy(h1Error(H1_ERRORS.invalidResponse, 'the upstream sent more than its Content-Length'));
+      return;
+    }
+    // The parser stopped at the head; it starts afresh for the next response.
+    this.parser.initialize(this.parserClass.RESPONSE, {}, 0, this.parserClass.kLenientNone);
+    this.responseDone = true;
+    this.deadline = 0;
+    call.onComplete();
   }
 
   private onBody(chunk: Buffer): void {
@@ -310,6 +346,8 @@ class H1Connection {
   private onMessageComplete(): void {
     // Trailer fields (RFC 9110 §6.5) arrive as a batch; they are not passed on.
     this.headerPairs = undefined;
+    // A raw body (see onHeaders) completes in rawBody, not here.
+    if (this.rawLeft > 0) return;
     if (this.interim) {
       this.interim = false;
       return;
@@ -325,7 +363,13 @@ class H1Connection {
     this.gotBytes = true;
     let result: number | Error;
     try {
-      result = this.parser.execute(data);
+      if (this.rawLeft > 0) {
+        this.rawBody(data);
+        result = data.length;
+      } else {
+        result = this.parser.execute(data);
+        if (this.rawLeft > 0 && typeof result === 'number' && result < data.length) this.rawBody(data.subarray(result));
+      }
     } catch (error) {
       // Thrown by a sink inside a parser callback: this exchange is lost, the process is not.
       this.destroy(h1Error(H1_ERRORS.invalidResponse, 'the response could not be handed on', error));
@@ -366,6 +410,10 @@ class H1Connection {
   }
 
   private onEnd(): void {
+    if (this.rawLeft > 0) {
+      this.destroy(h1Error(H1_ERRORS.closed, 'the upstream closed the connection before the response was complete'));
+      return;
+    }
     // A close-delimited body ends here (RFC 9112 §6.3); anything else open is cut short.
     if (this.phase === Phase.Body && !this.responseDone) {
       const result = this.parser.finish();
@@ -575,12 +623,11 @@ export class H1Pool implements UpstreamClient {
     this.hostHeader = url.host;
   }
 
-  dispatch(request: UpstreamRequest): UpstreamDispatch {
-    const { head, settle } = headPromise();
+  dispatch(request: UpstreamRequest, settle: Settle): UpstreamResponse {
     const call = new H1Call(this, request, settle);
     if (this.closing) call.onError(h1Error(H1_ERRORS.poolClosed, 'the pool is closed'));
     else this.enqueue(call, false);
-    return { call, head };
+    return call;
   }
 
   /** Runs `call` on an idle connection, a new one, or queues it. `fresh`: only on a new connection. */
