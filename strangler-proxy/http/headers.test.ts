@@ -12,6 +12,33 @@ const toMap = (flat: string[]): Map<string, string[]> => {
 const context = { clientAddress: '203.0.113.7', proto: 'http', trustForwarded: false };
 
 describe('request headers sent upstream (RFC 9110 §7.6.1)', () => {
+  it('passes unlisted fields of any length and case as they are, and drops a long one the Connection header names', () => {
+    const long = 'X-A-Very-Long-Hop-By-Hop-Field-Name-Indeed';
+    const out = upstreamRequestHeaders(
+      [
+        'Host',
+        'a.example',
+        'Content-Type',
+        'text/plain',
+        'CONNECTION',
+        long.toUpperCase(),
+        long,
+        'secret',
+        'X-Custom-Thirty-Three-Chars-Long1',
+        'kept',
+      ],
+      context,
+    );
+    expect(out.slice(0, 4)).toEqual(['Content-Type', 'text/plain', 'X-Custom-Thirty-Three-Chars-Long1', 'kept']);
+    expect(out.map((value) => value.toLowerCase())).not.toContain(long.toLowerCase());
+    expect(clientResponseFields(['Content-Type', 'text/plain', 'Connection', long, long, 'secret', 'Date', 'x'])).toEqual([
+      'Content-Type',
+      'text/plain',
+      'Date',
+      'x',
+    ]);
+  });
+
   it('drops hop-by-hop fields, and those the Connection header names', () => {
     const out = toMap(
       upstreamRequestHeaders(

@@ -40,6 +40,20 @@ const REQUEST_REPLACED = new Set([
 ]);
 
 /**
+ * Marks the name lengths of the fields above: a name of any other length is none of them
+ * and is passed on as it is, without being lower-cased (unless a Connection header names
+ * fields of its own).
+ */
+const lengthTable = (names: Iterable<string>): Uint8Array => {
+  const table = new Uint8Array(32);
+  for (const name of names) table[name.length] = 1;
+  return table;
+};
+const REQUEST_WATCHED = lengthTable([...ALWAYS_HOP_BY_HOP, ...REQUEST_REPLACED]);
+const RESPONSE_WATCHED = lengthTable(ALWAYS_HOP_BY_HOP);
+const watched = (table: Uint8Array, name: string): boolean => name.length < 32 && table[name.length] === 1;
+
+/**
  * Connection values that name no field but hop-by-hop ones already removed (nearly every
  * message carries one of these): no set is built for them.
  */
@@ -84,6 +98,17 @@ const FORWARDED_VALUE_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const forwardedValue = (value: string): string =>
   FORWARDED_VALUE_TOKEN.test(value) ? value : `"${value.replace(/["\\]/g, (c) => '\\' + c)}"`;
 
+/** The last Host seen and its Forwarded form: nearly every request carries the same one. */
+let lastHost = '';
+let lastHostValue = '';
+const forwardedHost = (host: string): string => {
+  if (host !== lastHost) {
+    lastHostValue = forwardedValue(host);
+    lastHost = host;
+  }
+  return lastHostValue;
+};
+
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_PARENT = '0'.repeat(16);
@@ -123,7 +148,9 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
   let xfHost: string | undefined;
   let forwarded: string | undefined;
   for (let index = 0; index < rawHeaders.length; index += 2) {
-    const name = (rawHeaders[index] ?? '').toLowerCase();
+    const rawName = rawHeaders[index] ?? '';
+    if (!watched(REQUEST_WATCHED, rawName)) continue;
+    const name = rawName.toLowerCase();
     const value = rawHeaders[index + 1] ?? '';
     if (name === 'connection') named = PLAIN_CONNECTION.has(value) ? named : mergeTokens(named, value);
     else if (name === 'host') host = value;
@@ -137,6 +164,10 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
   const out: string[] = [];
   for (let index = 0; index < rawHeaders.length; index += 2) {
     const rawName = rawHeaders[index] ?? '';
+    if (named === undefined && !watched(REQUEST_WATCHED, rawName)) {
+      out.push(rawName, rawHeaders[index + 1] ?? '');
+      continue;
+    }
     const name = rawName.toLowerCase();
     if (REQUEST_REPLACED.has(name)) continue;
     if (isHopByHop(name, named)) {
@@ -154,7 +185,7 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
   const originalHost = trust && xfHost !== undefined ? xfHost : host;
   if (originalHost !== undefined) out.push('x-forwarded-host', originalHost);
   let element = `for=${forwardedNode(context.clientAddress)};proto=${context.proto}`;
-  if (host !== undefined) element += `;host=${forwardedValue(host)}`;
+  if (host !== undefined) element += `;host=${forwardedHost(host)}`;
   out.push('forwarded', trust && forwarded !== undefined ? `${forwarded}, ${element}` : element);
   if (isValidTraceparent(traceparent) && traceparent !== undefined) {
     out.push('traceparent', traceparent);
@@ -187,7 +218,8 @@ export function clientResponseFields(raw: readonly string[]): string[] {
   const out: string[] = [];
   for (let index = 0; index < raw.length; index += 2) {
     const name = raw[index] as string;
-    if (!isHopByHop(name.toLowerCase(), named)) out.push(name, raw[index + 1] as string);
+    if ((named === undefined && !watched(RESPONSE_WATCHED, name)) || !isHopByHop(name.toLowerCase(), named))
+      out.push(name, raw[index + 1] as string);
   }
   return out;
 }

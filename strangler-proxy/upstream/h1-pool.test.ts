@@ -191,7 +191,7 @@ async function recordingUpstream(): Promise<Upstream & { seen: Seen[] }> {
 }
 
 /** A front node:http server handing its `req` (the client's body stream) to the pool, as the proxy does. */
-async function frontServer(pool: H1Pool): Promise<number> {
+async function frontServer(pool: H1Pool, headersTimeout = 2_000): Promise<number> {
   const server = createHttpServer((req, res) => {
     const length = req.headers['content-length'];
     const { head } = dispatch(pool, {
@@ -199,7 +199,7 @@ async function frontServer(pool: H1Pool): Promise<number> {
       path: req.url ?? '/',
       headers: length === undefined ? [] : ['content-length', length],
       body: req,
-      headersTimeout: 2_000,
+      headersTimeout,
       bodyTimeout: 2_000,
     });
     head.then(
@@ -223,7 +223,7 @@ async function frontServer(pool: H1Pool): Promise<number> {
 }
 
 /** A client request to `port`; with `length` the body goes with Content-Length, else chunked (node's default). */
-function clientUpload(port: number, chunks: Buffer[], length: boolean): Promise<{ status: number; body: string }> {
+function clientUpload(port: number, chunks: Buffer[], length: boolean, pauseMs = 0): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     const req = httpRequest({
@@ -247,7 +247,8 @@ function clientUpload(port: number, chunks: Buffer[], length: boolean): Promise<
         return;
       }
       req.write(chunks[index]);
-      setImmediate(next, index + 1);
+      if (pauseMs > 0) setTimeout(next, pauseMs, index + 1);
+      else setImmediate(next, index + 1);
     };
     next(0);
   });
@@ -400,6 +401,18 @@ describe('H1Pool request bodies', () => {
     expect(seen?.headers['transfer-encoding']).toBe('chunked');
     expect(seen?.headers['content-length']).toBeUndefined();
     expect(seen?.body.equals(Buffer.concat(chunks))).toBe(true);
+  });
+
+  it('starts the headers timeout only once the whole body is out: an upload slower than it succeeds', async () => {
+    const upstream = await recordingUpstream();
+    const pool = newPool(upstream.origin);
+    const front = await frontServer(pool, 100);
+    const chunks = [randomBytes(1000), randomBytes(1000), randomBytes(1000), randomBytes(1000)];
+    const started = Date.now();
+    const answer = await clientUpload(front, chunks, true, 120);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(answer).toEqual({ status: 200, body: 'ok' });
+    expect(upstream.seen[0]?.body.equals(Buffer.concat(chunks))).toBe(true);
   });
 
   it('gives a Buffer body its own Content-Length, and a bodiless POST content-length: 0', async () => {

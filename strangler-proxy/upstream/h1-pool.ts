@@ -239,6 +239,8 @@ class H1Connection {
       this.socket.write(head, 'latin1');
       this.socket.write(body);
     } else {
+      // The headers timeout runs once the whole body is out: a long upload is not a slow answer.
+      this.deadline = 0;
       this.requestSent = false;
       this.body = new BodyPump(this, body, head, !hasContentLength(request.headers));
     }
@@ -248,6 +250,8 @@ class H1Connection {
   bodySent(): void {
     this.requestSent = true;
     this.body = undefined;
+    const timeout = this.call?.request.headersTimeout ?? 0;
+    if (this.phase === Phase.Waiting && timeout > 0) this.deadline = Date.now() + timeout;
     if (this.responseDone) this.settleConnection();
   }
 
