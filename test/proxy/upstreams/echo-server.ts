@@ -4,11 +4,14 @@
  * without keeping them (counting bytes; slowly on paths ending in /throttled), serves /big?mb=N as a streamed download, /fail
  * with 500 (every path with FAIL=1), /slow?ms=N after a pause, and speaks WebSocket (echo) on any path.
  * GET /__count answers the number of requests seen (not counting itself).
+ * IDLE_CLOSE_MS=N: a server that sends no Keep-Alive hint and closes a connection idle for N ms.
  */
 import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 
 const name = process.env.NAME ?? 'upstream';
+const idleCloseMs = Number(process.env.IDLE_CLOSE_MS ?? 0);
 let count = 0;
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
@@ -62,7 +65,7 @@ const server = createServer((req, res) => {
         'x-upstream': name,
         connection: 'keep-alive, x-hop',
         'x-hop': 'secret',
-        'keep-alive': 'timeout=17',
+        ...(idleCloseMs > 0 ? {} : { 'keep-alive': 'timeout=17' }),
       });
       res.end(body);
     };
@@ -75,7 +78,22 @@ sockets.on('connection', (socket, req) => {
   socket.send(JSON.stringify({ name, url: req.url }));
   socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
 });
-server.keepAliveTimeout = 30_000;
+server.keepAliveTimeout = idleCloseMs > 0 ? 0 : 30_000;
+if (idleCloseMs > 0) {
+  const timers = new WeakMap<object, NodeJS.Timeout>();
+  const arm = (socket: Socket): void => {
+    clearTimeout(timers.get(socket));
+    timers.set(
+      socket,
+      setTimeout(() => socket.destroy(), idleCloseMs),
+    );
+  };
+  server.on('connection', arm);
+  server.on('request', (req, res) => {
+    clearTimeout(timers.get(req.socket));
+    res.on('finish', () => arm(req.socket));
+  });
+}
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const address = server.address();
   if (address && typeof address === 'object') console.log(`listening on http://127.0.0.1:${address.port}`);
