@@ -31,7 +31,7 @@ const figures = (worker: string, matched: number): WorkerFigures => ({
     { id: 'gone', counters: { matched: 99, diverted: 99, fallbacks: 0, errors: 0 } },
   ],
   instances: [
-    { service: 'catalog', url: 'http://a', inflight: 2, requests: matched, failures: 0 },
+    { service: 'catalog', url: 'http://a', inflight: 2, requests: matched, failures: 0, pool: { connections: 3, idle: 1, queued: 4 } },
     { service: 'other', url: 'http://a', inflight: 5, requests: 5, failures: 5 },
   ],
 });
@@ -54,5 +54,12 @@ describe('cluster figures', () => {
       { url: 'http://a', inflight: 3, requests: 27, failures: 1, healthy: false },
       { url: 'http://b', inflight: 1, requests: 1, failures: 1, healthy: true },
     ]);
+  });
+
+  it('adds the workers’ connection pools of an instance, without changing this worker’s status in place', () => {
+    const local = { ...instance('http://a', 7, false), pool: { connections: 2, idle: 2, queued: 0 } };
+    const summed = sumInstances([local], [figures('2', 20), figures('3', 6)]);
+    expect(summed[0]?.pool).toEqual({ connections: 8, idle: 4, queued: 8 });
+    expect(local.pool).toEqual({ connections: 2, idle: 2, queued: 0 });
   });
 });

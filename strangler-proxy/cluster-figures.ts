@@ -39,7 +39,7 @@ export interface WorkerFigures {
   worker: string;
   metrics: RegistrySnapshot;
   routes: Array<{ id: string; counters: RouteCounters }>;
-  instances: Array<Pick<InstanceStatus, 'service' | 'url' | 'inflight' | 'requests' | 'failures'>>;
+  instances: Array<Pick<InstanceStatus, 'service' | 'url' | 'inflight' | 'requests' | 'failures' | 'pool'>>;
   /** Absent from a control without shadow reports. */
   shadow?: WorkerShadow;
 }
@@ -51,9 +51,14 @@ export function collectFigures(worker: string, control: ProxyControl, metrics: R
     worker,
     metrics,
     routes: control.routes().map((route) => ({ id: route.id, counters: { ...route.counters } })),
-    instances: control
-      .instances()
-      .map(({ service, url, inflight, requests, failures }) => ({ service, url, inflight, requests, failures })),
+    instances: control.instances().map(({ service, url, inflight, requests, failures, pool }) => ({
+      service,
+      url,
+      inflight,
+      requests,
+      failures,
+      ...(pool === undefined ? {} : { pool: { ...pool } }),
+    })),
     ...(shadow === undefined
       ? {}
       : {
@@ -82,7 +87,7 @@ export function sumRoutes(local: RouteStatus[], others: Iterable<WorkerFigures>)
   return local.map((route) => ({ ...route, counters: sums.get(route.id) ?? route.counters }));
 }
 
-/** Instance statuses with the other workers' in-flight, request and failure counts added; health stays this worker's view. */
+/** Instance statuses with the other workers' in-flight, request and failure counts (and pools) added; health stays this worker's view. */
 export function sumInstances(local: InstanceStatus[], others: Iterable<WorkerFigures>): InstanceStatus[] {
   const key = (service: string, url: string): string => `${service}\u0000${url}`;
   const sums = new Map<string, InstanceStatus>();
@@ -94,6 +99,11 @@ export function sumInstances(local: InstanceStatus[], others: Iterable<WorkerFig
       into.inflight += other.inflight;
       into.requests += other.requests;
       into.failures += other.failures;
+      const pool = other.pool;
+      if (pool !== undefined) {
+        const mine = into.pool ?? { connections: 0, idle: 0, queued: 0 };
+        into.pool = { connections: mine.connections + pool.connections, idle: mine.idle + pool.idle, queued: mine.queued + pool.queued };
+      }
     }
   }
   return [...sums.values()];

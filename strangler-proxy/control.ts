@@ -50,6 +50,8 @@ export interface InstanceStatus {
   ewmaMs: number;
   requests: number;
   failures: number;
+  /** The connection pool of proxied requests (the builtin HTTP/1.1 client only): open and idle connections, requests waiting for one. */
+  pool?: { connections: number; idle: number; queued: number };
 }
 
 /** Called once per proxied request, after the response finished (or failed). */

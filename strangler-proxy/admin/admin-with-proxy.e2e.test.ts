@@ -111,13 +111,25 @@ describe('admin API on a running strangler proxy', () => {
     expect(sampleValue(parsed, 'strangler_proxy_route_weight_percent', { route: 'catalog' })).toBe(100);
     expect(sampleValue(parsed, 'strangler_proxy_route_diverted_ratio', { route: 'catalog' })).toBeCloseTo(7 / 12);
     expect(sampleValue(parsed, 'strangler_proxy_upstream_healthy', { service: 'catalog', instance: origin(catalog) })).toBe(1);
+    // The builtin client's pool: the connections the hits used, all idle between requests.
+    const open = sampleValue(parsed, 'strangler_proxy_upstream_connections', { service: 'catalog', instance: origin(catalog) }) ?? 0;
+    expect(open).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(parsed, 'strangler_proxy_upstream_idle_connections', { service: 'catalog', instance: origin(catalog) })).toBe(open);
+    expect(sampleValue(parsed, 'strangler_proxy_upstream_queued', { service: 'catalog', instance: origin(catalog) })).toBe(0);
 
     const routes = JSON.parse((await admin('/api/routes')).text) as {
       routes: Array<{ id: string; counters: { matched: number; diverted: number } }>;
     };
     expect(routes.routes[0]?.counters).toMatchObject({ matched: 12, diverted: 7 });
-    const instances = JSON.parse((await admin('/api/instances')).text) as { instances: Array<{ service: string; url: string }> };
+    const instances = JSON.parse((await admin('/api/instances')).text) as {
+      instances: Array<{ service: string; url: string; pool?: { connections: number; idle: number; queued: number } }>;
+    };
     expect(instances.instances.map((instance) => instance.service).sort()).toEqual(['catalog', 'monolith']);
+    expect(instances.instances.find((instance) => instance.service === 'catalog')?.pool).toEqual({
+      connections: open,
+      idle: open,
+      queued: 0,
+    });
   });
 
   it('disables a route, and rejects a bad route table naming the key', async () => {

@@ -69,7 +69,14 @@ describe('createProxyMetrics', () => {
 
   it('reads weights, diverted share and instance health from the control at scrape time', () => {
     const metrics = createProxyMetrics({ processMetrics: false });
-    const down: InstanceStatus = { ...instance, url: 'http://127.0.0.1:4002', healthy: true, breaker: 'open', inflight: 0 };
+    const down: InstanceStatus = {
+      ...instance,
+      url: 'http://127.0.0.1:4002',
+      healthy: true,
+      breaker: 'open',
+      inflight: 0,
+      pool: { connections: 4, idle: 1, queued: 2 },
+    };
     metrics.attach(fixedControl([route('catalog'), route('orders', { enabled: false, weight: 0 })], [instance, down]));
     const parsed = parseExposition(metrics.expose());
     expect(sampleValue(parsed, 'strangler_proxy_route_weight_percent', { route: 'catalog', service: 'catalog' })).toBe(25);
@@ -79,6 +86,11 @@ describe('createProxyMetrics', () => {
     expect(sampleValue(parsed, 'strangler_proxy_upstream_healthy', { instance: down.url })).toBe(0);
     expect(sampleValue(parsed, 'strangler_proxy_upstream_breaker_open', { instance: down.url })).toBe(1);
     expect(sampleValue(parsed, 'strangler_proxy_upstream_in_flight', { instance: instance.url })).toBe(3);
+    expect(sampleValue(parsed, 'strangler_proxy_upstream_connections', { instance: down.url })).toBe(4);
+    expect(sampleValue(parsed, 'strangler_proxy_upstream_idle_connections', { instance: down.url })).toBe(1);
+    expect(sampleValue(parsed, 'strangler_proxy_upstream_queued', { instance: down.url })).toBe(2);
+    // An instance on undici has no pool figures: no series rather than a made-up 0.
+    expect(sampleValue(parsed, 'strangler_proxy_upstream_connections', { instance: instance.url })).toBeUndefined();
     expect(sampleValue(parsed, 'strangler_proxy_upstream_latency_ewma_seconds', { instance: instance.url })).toBe(0.0015);
     expect(sampleValue(parsed, 'strangler_proxy_upstream_requests_total', { instance: instance.url })).toBe(10);
     expect(sampleValue(parsed, 'strangler_proxy_upstream_failures_total', { instance: instance.url })).toBe(0);

@@ -100,6 +100,21 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
     help: 'Requests in flight to the instance.',
     labelNames: ['service', 'instance'],
   });
+  const connections = registry.gauge({
+    name: 'strangler_proxy_upstream_connections',
+    help: 'Open keep-alive connections to the instance (builtin client), idle or busy.',
+    labelNames: ['service', 'instance'],
+  });
+  const idleConnections = registry.gauge({
+    name: 'strangler_proxy_upstream_idle_connections',
+    help: 'Idle keep-alive connections to the instance (builtin client).',
+    labelNames: ['service', 'instance'],
+  });
+  const queued = registry.gauge({
+    name: 'strangler_proxy_upstream_queued',
+    help: 'Requests waiting for a connection to the instance: its pool is at pool.connections (builtin client).',
+    labelNames: ['service', 'instance'],
+  });
   const ewma = registry.gauge({
     name: 'strangler_proxy_upstream_latency_ewma_seconds',
     help: 'Moving average of the instance’s response-header latency, in seconds.',
@@ -189,12 +204,18 @@ export function createProxyMetrics(options: ProxyMetricsOptions = {}): ProxyMetr
       const { matched, diverted } = route.counters;
       divertedShare.labels(route.id, route.target).set(matched === 0 ? 0 : diverted / matched);
     }
-    for (const family of [healthy, breakerOpen, inFlight, ewma, upstreamRequests, upstreamFailures]) family.clear();
+    for (const family of [healthy, breakerOpen, inFlight, ewma, upstreamRequests, upstreamFailures, connections, idleConnections, queued])
+      family.clear();
     for (const instance of control.instances()) {
       const up = instance.healthy && !instance.ejected && instance.breaker !== 'open';
       healthy.labels(instance.service, instance.url).set(up ? 1 : 0);
       breakerOpen.labels(instance.service, instance.url).set(instance.breaker === 'open' ? 1 : instance.breaker === 'half-open' ? 0.5 : 0);
       inFlight.labels(instance.service, instance.url).set(instance.inflight);
+      if (instance.pool !== undefined) {
+        connections.labels(instance.service, instance.url).set(instance.pool.connections);
+        idleConnections.labels(instance.service, instance.url).set(instance.pool.idle);
+        queued.labels(instance.service, instance.url).set(instance.pool.queued);
+      }
       ewma.labels(instance.service, instance.url).set(instance.ewmaMs / 1000);
       // Counted by the data plane; copied here at scrape time.
       upstreamRequests.labels(instance.service, instance.url).value = instance.requests;

@@ -122,6 +122,7 @@ export class Instance {
       ewmaMs: Math.round(this.ewmaMs * 1000) / 1000,
       requests: this.requests,
       failures: this.failures,
+      ...(this.client instanceof H1Pool ? { pool: this.client.stats() } : {}),
     };
   }
 }
