@@ -68,7 +68,7 @@ const poolSchema = object(
     client: oneOf(['builtin', 'undici'] as const, {
       default: 'builtin',
       description:
-        "Client for proxied requests to http:// instances: builtin (this proxy's own HTTP/1.1 client on node's parser, less CPU per request) or undici. https:// instances always use undici.",
+        "Client for proxied requests: builtin (this proxy's own HTTP/1.1 client on node's parser, less CPU per request) or undici. Health checks, shadow copies and WebSocket upgrades always use undici.",
     }),
   },
   { default: { connections: 128, keepAliveTimeout: 30_000, connectTimeout: 2000, client: 'builtin' } },

@@ -31,7 +31,7 @@ const EWMA_ALPHA = 0.3;
 
 export class Instance {
   readonly key: string;
-  /** undici: health checks, shadow copies, WebSocket upgrades; proxied requests too for https:// or `pool.client: undici`. */
+  /** undici: health checks, shadow copies, WebSocket upgrades; proxied requests too with `pool.client: undici`. */
   readonly pool: Pool;
   /** Where proxied requests go. */
   readonly client: UpstreamClient;
@@ -56,8 +56,7 @@ export class Instance {
       connect: poolConnect(this.key, settings.pool.connectTimeout, tls),
       pipelining: 1,
     });
-    const builtin = settings.pool.client === 'builtin' && h1Available && this.key.startsWith('http://');
-    this.client = builtin ? new H1Pool(this.key, settings.pool) : undiciClient(this.pool);
+    this.client = settings.pool.client === 'builtin' && h1Available ? new H1Pool(this.key, settings.pool, tls) : undiciClient(this.pool);
   }
 
   /** Closes both clients: gracefully, or (`force`) at once. */
