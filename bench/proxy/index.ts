@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { nginxAvailable, startNginx } from './nginx.js';
-import { cliEntry, oursAvailable, startOurs, type RunningOurs } from './ours.js';
+import { cliEntry, oursAvailable, startOurs, type OursOptions, type RunningOurs } from './ours.js';
 import { freePort, sampleRss, start, treeCpuSeconds, waitForPort, type Running } from './processes.js';
 import { runWrk, type WrkResult } from './wrk.js';
 
@@ -156,39 +156,20 @@ async function main(): Promise<void> {
     }
     targets.push(ours);
 
-    if (baselineCli !== undefined) {
-      const baseline: Target = { name: 'strangler (baseline)', port: await freePort() };
-      baseline.process = await startOurs({
+    /** Another instance of our proxy as a row of its own. */
+    const extraRow = async (name: string, options: Omit<OursOptions, 'workDir' | 'port' | 'upstreamPort'>): Promise<void> => {
+      const row: Target = { name, port: await freePort() };
+      row.process = await startOurs({ ...options, workDir: WORK, port: row.port, upstreamPort });
+      stops.push(row.process.stop);
+      targets.push(row);
+    };
+    if (baselineCli !== undefined)
+      await extraRow('strangler (baseline)', {
         entry: { args: [resolve(baselineCli)], from: baselineCli },
-        workDir: WORK,
-        port: baseline.port,
-        upstreamPort,
         configName: 'strangler-baseline.yaml',
       });
-      stops.push(baseline.process.stop);
-      targets.push(baseline);
-    }
-
-    if (undiciRow && entry) {
-      const withUndici: Target = { name: 'strangler (undici)', port: await freePort() };
-      withUndici.process = await startOurs({
-        entry,
-        workDir: WORK,
-        port: withUndici.port,
-        upstreamPort,
-        configName: 'strangler-undici.yaml',
-        client: 'undici',
-      });
-      stops.push(withUndici.process.stop);
-      targets.push(withUndici);
-    }
-
-    const routed: Target = { name: 'strangler (route→service)', port: await freePort() };
-    if (divert && entry) {
-      routed.process = await startOurs({ entry, workDir: WORK, port: routed.port, upstreamPort, divert: true });
-      stops.push(routed.process.stop);
-      targets.push(routed);
-    }
+    if (undiciRow && entry) await extraRow('strangler (undici)', { entry, configName: 'strangler-undici.yaml', client: 'undici' });
+    if (divert && entry) await extraRow('strangler (route→service)', { entry, divert: true });
 
     const live = targets.filter((target) => !target.skipped);
     for (const target of live)

@@ -18,11 +18,8 @@ import { readSmallBody, type ShadowTrip } from '../shadow/trip.js';
 import type { Instance } from '../upstream/instance.js';
 import type { UpstreamService } from '../upstream/service.js';
 import { clientResponseFields, upstreamRequestHeaders } from './headers.js';
-import type { BodySink, UpstreamResponse } from './upstream-call.js';
+import { IDEMPOTENT, type BodySink, type UpstreamResponse } from './upstream-call.js';
 import { CLIENT_GONE, NO_INSTANCE, classifyFailure, sendProxyError, type FailureClass } from './upstream-errors.js';
-
-/** RFC 9110 §9.2.2: idempotent methods may be sent again. */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
 export interface HandlerOptions {
   runtime: ProxyRuntime;

@@ -60,6 +60,9 @@ export interface UpstreamClient {
   destroy(): Promise<void>;
 }
 
+/** RFC 9110 §9.2.2: idempotent methods may be sent again. */
+export const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
 const DISCARD: BodySink = { data: () => true, end: () => undefined, error: () => undefined };
 
 /** The settle-once head, early chunks and sink of a call; subclasses pause and stop their source. */
@@ -78,9 +81,9 @@ export abstract class ResponseRelay implements UpstreamResponse {
     this.settle = settle;
   }
 
-  /** True until the head or a failure has settled the call. */
-  protected get unsettled(): boolean {
-    return this.settle !== undefined;
+  /** The body has ended, or the call failed: nothing more will come. */
+  get finished(): boolean {
+    return this.done || this.failure !== undefined;
   }
 
   get headers(): IncomingHttpHeaders {
@@ -131,7 +134,7 @@ export abstract class ResponseRelay implements UpstreamResponse {
       settle(error);
       return;
     }
-    if (this.done || this.failure !== undefined) return;
+    if (this.finished) return;
     this.failure = error;
     this.sink?.error(error);
   }
@@ -200,7 +203,7 @@ export class UndiciCall extends ResponseRelay implements Dispatcher.DispatchHand
   }
 
   abort(reason: Error): void {
-    if (this.done || this.failure !== undefined) return;
+    if (this.finished) return;
     if (this.controller === undefined) this.abortReason = reason;
     else this.controller.abort(reason);
   }

@@ -30,7 +30,14 @@ import { createRequire } from 'node:module';
 import { connect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { UpstreamTlsMaterial } from '../config/upstream-tls.js';
-import { ResponseRelay, type Settle, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from '../http/upstream-call.js';
+import {
+  IDEMPOTENT,
+  ResponseRelay,
+  type Settle,
+  type UpstreamClient,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from '../http/upstream-call.js';
 
 interface Parser {
   initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
@@ -83,8 +90,6 @@ export interface H1PoolOptions {
   connectTimeout: number;
 }
 
-/** RFC 9110 §9.2.2. */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 /** Methods whose bodiless requests say so with Content-Length: 0 (RFC 9110 §8.6). */
 const EXPECTS_BODY = new Set(['POST', 'PUT', 'PATCH']);
 const SWEEP_MS = 100;
@@ -131,14 +136,6 @@ class H1Call extends ResponseRelay {
 
   onError(error: Error): void {
     this.fail(error);
-  }
-
-  get settled(): boolean {
-    return !this.unsettled;
-  }
-
-  get finished(): boolean {
-    return this.done || this.failure !== undefined;
   }
 
   protected pauseSource(): void {
