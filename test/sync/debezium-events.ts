@@ -1,9 +1,12 @@
 /**
  * Fixtures of the Debezium ingest tests (HTTP and JetStream): the target table with an audit of
- * every row write, change events as Debezium's PostgreSQL connector writes them (with and
- * without schemas), and a TCP relay that can cut or stall the connections to a real server.
+ * every row write and queries of both, change events as Debezium's PostgreSQL connector writes
+ * them (with and without schemas), captured changes of public.products for our own publisher,
+ * and a TCP relay that can cut or stall the connections to a real server.
  */
 import { connect as tcpConnect, createServer, type Socket } from 'node:net';
+import type pg from 'pg';
+import type { ChangeEvent, Relation, SourceTransaction } from '../../sync/change.js';
 
 /** The shared ddl of the Debezium ingest tests: a target table and an audit of every row write. */
 export const CATALOG_AUDIT_DDL = `
@@ -17,6 +20,72 @@ export const CATALOG_AUDIT_DDL = `
     CREATE TRIGGER audit_row AFTER INSERT OR UPDATE OR DELETE ON catalog_item FOR EACH ROW EXECUTE FUNCTION audit_row();
     ALTER TABLE catalog_item ENABLE ALWAYS TRIGGER audit_row;
 `;
+
+/** The target's rows, every column the ingest tests look at. */
+export async function catalogRows(client: pg.ClientBase): Promise<Array<Record<string, unknown>>> {
+  return (
+    await client.query<Record<string, unknown>>(
+      `SELECT id::int, title, price_cents::int, active, created::text, encode(thumb, 'hex') AS thumb FROM catalog_item ORDER BY id`,
+    )
+  ).rows;
+}
+
+/** Every row write the audit trigger saw, in order: `op:id:price_cents`. */
+export async function catalogAudit(client: pg.ClientBase): Promise<string[]> {
+  return (
+    await client.query<{ entry: string }>(
+      `SELECT op || ':' || id || ':' || coalesce(price_cents::text, '-') AS entry FROM audit ORDER BY seq`,
+    )
+  ).rows.map((r) => r.entry);
+}
+
+/** The `tables` section mapping the connector's public.products onto catalog_item (NATS ingest tests). */
+export const PRODUCTS_TO_CATALOG_YAML = `tables:
+  - source: public.products
+    target: catalog_item
+    columns: { name: title }
+    exclude: [price]
+    computed: { price_cents: "round($price::numeric * 100)::bigint" }
+`;
+
+/** public.products as our own capture describes it, for changes handed to a publisher. */
+export const PRODUCTS_RELATION: Relation = {
+  oid: 16400,
+  schema: 'public',
+  table: 'products',
+  replicaIdentity: 'd',
+  columns: [
+    { name: 'id', typeOid: 23, isKey: true },
+    { name: 'name', typeOid: 25, isKey: false },
+    { name: 'price', typeOid: 1700, isKey: false },
+  ],
+};
+
+/** A captured change of public.products (a delete or update carries the key as `before`). */
+export function productChange(op: ChangeEvent['op'], id: number, name: string | null, price: string | null = '12.50'): ChangeEvent {
+  return {
+    op,
+    before: op === 'd' || op === 'u' ? { id: String(id) } : null,
+    after: op === 'd' ? null : { id: String(id), name, price },
+    source: {
+      connector: 'strangler',
+      db: 'shop',
+      schema: 'public',
+      table: 'products',
+      lsn: 0x16b3748,
+      txId: 731,
+      ts_ms: 1709296500123,
+      snapshot: 'false',
+    },
+    ts_ms: 1709296500200,
+    relation: PRODUCTS_RELATION,
+  };
+}
+
+/** A captured source transaction of such changes, committed at `commitLsn`. */
+export function productTransaction(xid: number, commitLsn: bigint, changes: ChangeEvent[]): SourceTransaction {
+  return { xid, commitLsn, endLsn: commitLsn + 0x30n, commitTime: 1709296500123, relations: [PRODUCTS_RELATION], changes };
+}
 
 /** Kafka Connect Decimal: big-endian two's complement of the unscaled value, base64. */
 export function decimal(unscaled: number): string {
@@ -84,20 +153,7 @@ export function withSchema(op: 'c' | 'u' | 'd' | 'r', at: At, before: Product | 
     payload: {
       before: before ? row(before) : null,
       after: after ? row(after) : null,
-      source: {
-        version: '2.7.3.Final',
-        connector: 'postgresql',
-        name: 'shop',
-        ts_ms: 1709296500000 + at.txId,
-        snapshot,
-        db: 'shop',
-        sequence: JSON.stringify([String(at.lastCommit), String(at.lsn)]),
-        schema: 'public',
-        table: 'products',
-        txId: at.txId,
-        lsn: at.lsn,
-        xmin: null,
-      },
+      source: source(at, snapshot),
       op,
       ts_ms: 1709296500500,
       transaction: null,
@@ -111,12 +167,13 @@ export interface At {
   lsn: number;
 }
 
-const source = (at: At) => ({
+/** The `source` block of the PostgreSQL connector for a change at `at`. */
+const source = (at: At, snapshot = 'false') => ({
   version: '2.7.3.Final',
   connector: 'postgresql',
   name: 'shop',
   ts_ms: 1709296500000 + at.txId,
-  snapshot: 'false',
+  snapshot,
   db: 'shop',
   sequence: JSON.stringify([String(at.lastCommit), String(at.lsn)]),
   schema: 'public',

@@ -11,7 +11,7 @@ import { parseSyncConfig } from '../../sync/config/load.js';
 import { startDebeziumIngest, type DebeziumIngestHandle } from '../../sync/debezium/ingest.js';
 import { readCheckpoint } from '../../sync/sink/bookkeeping.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { CATALOG_AUDIT_DDL, withSchema } from './debezium-events.js';
+import { CATALOG_AUDIT_DDL, catalogAudit, catalogRows, withSchema } from './debezium-events.js';
 
 let target: TestDatabase;
 let client: pg.Client;
@@ -70,22 +70,6 @@ async function start(): Promise<DebeziumIngestHandle> {
   return startDebeziumIngest({ config: config(), urls: { targetUrl: target.url }, env: { DBZ_TOKEN: TOKEN } });
 }
 
-async function rows(): Promise<Array<Record<string, unknown>>> {
-  return (
-    await client.query<Record<string, unknown>>(
-      `SELECT id::int, title, price_cents::int, active, created::text, encode(thumb, 'hex') AS thumb FROM catalog_item ORDER BY id`,
-    )
-  ).rows;
-}
-
-async function audit(): Promise<string[]> {
-  return (
-    await client.query<{ entry: string }>(
-      `SELECT op || ':' || id || ':' || coalesce(price_cents::text, '-') AS entry FROM audit ORDER BY seq`,
-    )
-  ).rows.map((r) => r.entry);
-}
-
 beforeAll(async () => {
   target = await createTestDatabase('dbz_http');
   client = new pg.Client({ connectionString: target.url });
@@ -116,7 +100,7 @@ describe('Debezium Server HTTP sink -> PostgreSQL target', () => {
 
       // One event at a time, as Debezium Server sends them: each answer means "in the target".
       expect(await post(handle, tx100a)).toMatchObject({ status: 200, body: { status: 'applied' } });
-      expect((await rows()).map((r) => r['id'])).toEqual([1]);
+      expect((await catalogRows(client)).map((r) => r['id'])).toEqual([1]);
       expect(await post(handle, tx100b)).toMatchObject({ status: 200, body: { status: 'applied' } });
       expect(await post(handle, tx101a)).toMatchObject({ status: 200, body: { status: 'applied' } });
       expect(await post(handle, tx101b)).toMatchObject({ status: 200, body: { status: 'applied' } });
@@ -137,12 +121,12 @@ describe('Debezium Server HTTP sink -> PostgreSQL target', () => {
       const twice = await Promise.all([post(handle, tx104), post(handle, tx104)]);
       expect(twice.map((r) => r.status)).toEqual([200, 200]);
 
-      expect(await rows()).toEqual([
+      expect(await catalogRows(client)).toEqual([
         { id: 1, title: 'Lamp XL', price_cents: 2490, active: true, created: '2024-03-01 12:34:56.789012', thumb: 'deadbeef' },
         { id: 3, title: 'Desk', price_cents: 700, active: true, created: '2024-03-01 12:34:56.789012', thumb: null },
       ]);
       const applied = ['INSERT:1:1990', 'INSERT:2:4500', 'UPDATE:1:2490', 'INSERT:3:12000', 'UPDATE:3:500', 'UPDATE:3:700', 'DELETE:2:-'];
-      expect(await audit()).toEqual(applied);
+      expect(await catalogAudit(client)).toEqual(applied);
       expect(handle.source()?.stats).toMatchObject({ duplicates: 3, rejected: 2, tombstones: 1 });
 
       // Restart: the checkpoint in the target says what was applied; Debezium re-sends from its offset.
@@ -153,8 +137,8 @@ describe('Debezium Server HTTP sink -> PostgreSQL target', () => {
       for (const body of [tx100a, tx100b, tx101a, tx101b, tx102, tx103, tx104])
         expect(await post(handle, body)).toMatchObject({ status: 200, body: { status: 'duplicate' } });
       expect(await post(handle, tx105)).toMatchObject({ status: 200, body: { status: 'applied' } });
-      expect(await audit()).toEqual([...applied, 'INSERT:4:3000']);
-      expect((await rows()).map((r) => r['id'])).toEqual([1, 3, 4]);
+      expect(await catalogAudit(client)).toEqual([...applied, 'INSERT:4:3000']);
+      expect((await catalogRows(client)).map((r) => r['id'])).toEqual([1, 3, 4]);
 
       // Three transactions at once, arriving 107, 106, 108: applied 106, 107, 108.
       const shelf = (txId: number, cents: number) =>
@@ -166,7 +150,7 @@ describe('Debezium Server HTTP sink -> PostgreSQL target', () => {
         pause(10).then(() => post(handle, shelf(108, 3300))),
       ]);
       expect(answers.map((a) => a.body['status'])).toEqual(['applied', 'applied', 'applied']);
-      expect((await audit()).slice(-3)).toEqual(['UPDATE:4:3100', 'UPDATE:4:3200', 'UPDATE:4:3300']);
+      expect((await catalogAudit(client)).slice(-3)).toEqual(['UPDATE:4:3100', 'UPDATE:4:3200', 'UPDATE:4:3300']);
 
       // An (incremental) snapshot: every row has the same position; each is applied, none taken for a re-send.
       const before = await readCheckpoint(client, 'dbz_ingest');
@@ -178,7 +162,7 @@ describe('Debezium Server HTTP sink -> PostgreSQL target', () => {
         [12, 'last'],
       ] as const)
         expect(await post(handle, read(id, marker))).toMatchObject({ status: 200, body: { status: 'applied' } });
-      expect((await rows()).map((r) => r['id'])).toEqual([1, 3, 4, 10, 11, 12]);
+      expect((await catalogRows(client)).map((r) => r['id'])).toEqual([1, 3, 4, 10, 11, 12]);
       expect((await readCheckpoint(client, 'dbz_ingest'))?.lsn).toBe(before?.lsn);
       expect(await post(handle, tx105)).toMatchObject({ status: 200, body: { status: 'duplicate' } });
     } finally {

@@ -3,20 +3,30 @@
  * stream (NATS at 127.0.0.1:4222) into a real PostgreSQL target through startDebeziumNatsIngest.
  * An audit trigger in the target records every row write, so "applied once" is visible. TCP
  * relays in front of PostgreSQL and of NATS cut the connections for the outage and crash cases
- * (fixtures: debezium-nats-events.ts).
+ * (fixtures: debezium-events.ts).
  * Each test uses its own stream and deletes it. NATS not reachable is a failure, not a skip.
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeEvent, Relation, SourceTransaction } from '../../sync/change.js';
 import { parseSyncConfig } from '../../sync/config/load.js';
 import { startDebeziumNatsIngest, type DebeziumNatsIngestHandle } from '../../sync/debezium/ingest.js';
 import { NatsJetStreamPublisher } from '../../sync/debezium/nats-publisher.js';
 import { readCheckpoint } from '../../sync/sink/bookkeeping.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { CATALOG_AUDIT_DDL, plain, relay, via, withSchema } from './debezium-events.js';
+import {
+  CATALOG_AUDIT_DDL,
+  catalogAudit,
+  catalogRows,
+  plain,
+  PRODUCTS_TO_CATALOG_YAML,
+  productChange,
+  productTransaction,
+  relay,
+  via,
+  withSchema,
+} from './debezium-events.js';
 
 const NATS_URL = process.env['NATS_URL'] ?? '127.0.0.1:4222';
 const SLOT = 'dbz_nats_in';
@@ -75,13 +85,7 @@ metrics: { enabled: false }
 batching: { maxWait: 2ms }
 retry: { initial: 50ms, max: 300ms }
 debezium: { quietPeriod: 20ms, nats: { url: "${NATS_URL}", stream: ${stream}${extra} } }
-tables:
-  - source: public.products
-    target: catalog_item
-    columns: { name: title }
-    exclude: [price]
-    computed: { price_cents: "round($price::numeric * 100)::bigint" }
-`,
+${PRODUCTS_TO_CATALOG_YAML}`,
     'debezium-nats-test.yaml',
   );
 }
@@ -90,22 +94,6 @@ async function publish(subject: string, bodies: readonly string[]): Promise<void
   const encoder = new TextEncoder();
   for (let i = 0; i < bodies.length; i += 200)
     await Promise.all(bodies.slice(i, i + 200).map((body) => js.publish(subject, encoder.encode(body))));
-}
-
-async function rows(): Promise<Array<Record<string, unknown>>> {
-  return (
-    await client.query<Record<string, unknown>>(
-      `SELECT id::int, title, price_cents::int, active, created::text, encode(thumb, 'hex') AS thumb FROM catalog_item ORDER BY id`,
-    )
-  ).rows;
-}
-
-async function audit(): Promise<string[]> {
-  return (
-    await client.query<{ entry: string }>(
-      `SELECT op || ':' || id || ':' || coalesce(price_cents::text, '-') AS entry FROM audit ORDER BY seq`,
-    )
-  ).rows.map((r) => r.entry);
 }
 
 async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -143,17 +131,20 @@ describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
     const handle = await startDebeziumNatsIngest({ config: config(stream), urls: { targetUrl: target.url } });
     try {
       expect(handle.durable).toBe(`strangler_${SLOT}`);
-      await waitFor(audit, (entries) => entries.length >= 5);
+      await waitFor(
+        () => catalogAudit(client),
+        (entries) => entries.length >= 5,
+      );
       await waitFor(
         async () => ackFloor(stream),
         (seq) => seq === 7,
       );
-      expect(await rows()).toEqual([
+      expect(await catalogRows(client)).toEqual([
         // The update without schemas carries neither created nor thumb: the target keeps them.
         { id: 1, title: 'Lamp XL', price_cents: 2490, active: false, created: '2024-03-01 12:34:56.789012', thumb: 'deadbeef' },
         { id: 3, title: 'Desk', price_cents: 12000, active: false, created: null, thumb: null },
       ]);
-      expect(await audit()).toEqual(['INSERT:1:1990', 'INSERT:2:4500', 'UPDATE:1:2490', 'INSERT:3:12000', 'DELETE:2:-']);
+      expect(await catalogAudit(client)).toEqual(['INSERT:1:1990', 'INSERT:2:4500', 'UPDATE:1:2490', 'INSERT:3:12000', 'DELETE:2:-']);
       expect((await readCheckpoint(client, SLOT))?.txId).toBe(102);
       expect((await consumerInfo(stream)).num_ack_pending).toBe(0);
       expect(handle.source()?.stats).toMatchObject({ received: 7, ignored: 2, applied: 5, duplicates: 0 });
@@ -170,8 +161,11 @@ describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
     ]);
     const handle = await startDebeziumNatsIngest({ config: config(stream), urls: { targetUrl: target.url } });
     try {
-      await waitFor(rows, (r) => r.length === 1);
-      expect(await rows()).toEqual([
+      await waitFor(
+        () => catalogRows(client),
+        (r) => r.length === 1,
+      );
+      expect(await catalogRows(client)).toEqual([
         { id: 7, title: 'Vase', price_cents: 123456789, active: true, created: '2024-03-01 12:34:56.789012', thumb: 'deadbeef' },
       ]);
     } finally {
@@ -189,15 +183,22 @@ describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
     const cfg = config(stream, ', batch: 10');
     let handle = await startDebeziumNatsIngest({ config: cfg, urls: { targetUrl: target.url } });
     try {
-      await waitFor(audit, (entries) => entries.length >= 200);
+      await waitFor(
+        () => catalogAudit(client),
+        (entries) => entries.length >= 200,
+      );
       await handle.stop();
-      const atStop = (await audit()).length;
+      const atStop = (await catalogAudit(client)).length;
       expect(atStop).toBeLessThan(count);
       handle = await startDebeziumNatsIngest({ config: cfg, urls: { targetUrl: target.url } });
-      await waitFor(audit, (entries) => entries.length >= count, 60_000);
+      await waitFor(
+        () => catalogAudit(client),
+        (entries) => entries.length >= count,
+        60_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       const expected = Array.from({ length: count }, (_, i) => (i === 0 ? 'INSERT:1:0' : `UPDATE:1:${i}`));
-      expect(await audit()).toEqual(expected);
+      expect(await catalogAudit(client)).toEqual(expected);
       await waitFor(
         async () => ackFloor(stream),
         (seq) => seq === count,
@@ -228,7 +229,10 @@ describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
         plain('c', { txId: 300, lastCommit: 3000, lsn: 3010 }, null, { id: 5, name: 'Rug', cents: 9900 }),
         plain('u', { txId: 301, lastCommit: 3100, lsn: 3110 }, null, { id: 5, name: 'Rug', cents: 8900 }),
       ]);
-      await waitFor(audit, (entries) => entries.length === 2);
+      await waitFor(
+        () => catalogAudit(client),
+        (entries) => entries.length === 2,
+      );
       // The crash: the acks are lost with the connection, and the process ends.
       nats.cut();
       await handle.stop();
@@ -243,7 +247,7 @@ describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
         (seq) => seq === 2,
       );
       expect(handle.source()?.stats).toMatchObject({ received: 2, duplicates: 2, applied: 0 });
-      expect(await audit()).toEqual(['INSERT:5:9900', 'UPDATE:5:8900']);
+      expect(await catalogAudit(client)).toEqual(['INSERT:5:9900', 'UPDATE:5:8900']);
     } finally {
       await handle?.stop();
       await nats.close();
@@ -272,7 +276,7 @@ describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
       const during = await consumerInfo(stream);
       expect(during.ack_floor.stream_seq).toBe(0);
       expect(during.num_ack_pending).toBe(3);
-      expect(await audit()).toEqual([]);
+      expect(await catalogAudit(client)).toEqual([]);
       expect(handle.runner.metrics.retries).toBeGreaterThan(0);
       expect(handle.source()?.stats.redelivered).toBeGreaterThan(0);
 
@@ -281,7 +285,7 @@ describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
         async () => ackFloor(stream),
         (seq) => seq === 3,
       );
-      expect(await audit()).toEqual(['INSERT:8:15000', 'INSERT:9:4000', 'UPDATE:8:14000']);
+      expect(await catalogAudit(client)).toEqual(['INSERT:8:15000', 'INSERT:9:4000', 'UPDATE:8:14000']);
     } finally {
       await handle.stop();
       await db.close();
@@ -290,42 +294,6 @@ describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
 
   it('applies what our own NatsJetStreamPublisher published (end to end through JetStream)', async () => {
     const { stream, prefix } = await fresh();
-    const relation: Relation = {
-      oid: 16400,
-      schema: 'public',
-      table: 'products',
-      replicaIdentity: 'd',
-      columns: [
-        { name: 'id', typeOid: 23, isKey: true },
-        { name: 'name', typeOid: 25, isKey: false },
-        { name: 'price', typeOid: 1700, isKey: false },
-      ],
-    };
-    const change = (op: ChangeEvent['op'], id: number, name: string | null, price: string | null): ChangeEvent => ({
-      op,
-      before: op === 'd' || op === 'u' ? { id: String(id) } : null,
-      after: op === 'd' ? null : { id: String(id), name, price },
-      source: {
-        connector: 'strangler',
-        db: 'shop',
-        schema: 'public',
-        table: 'products',
-        lsn: 0x16b3748,
-        txId: 731,
-        ts_ms: 1709296500123,
-        snapshot: 'false',
-      },
-      ts_ms: 1709296500200,
-      relation,
-    });
-    const tx = (xid: number, commitLsn: bigint, changes: ChangeEvent[]): SourceTransaction => ({
-      xid,
-      commitLsn,
-      endLsn: commitLsn + 0x30n,
-      commitTime: 1709296500123,
-      relations: [relation],
-      changes,
-    });
     const bucket = `strangler_in_kv_${randomBytes(4).toString('hex')}`;
     cleanups.push(() => jsm.streams.delete(`KV_${bucket}`));
     const publisher = await NatsJetStreamPublisher.connect({
@@ -338,8 +306,12 @@ describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
     });
     try {
       await publisher.apply([
-        tx(731, 0x16b3748n, [change('c', 1, 'Lamp', '19.90'), change('c', 2, 'Chair', '45.00'), change('u', 1, 'Lamp XL', '24.90')]),
-        tx(732, 0x16b4000n, [change('d', 2, null, null)]),
+        productTransaction(731, 0x16b3748n, [
+          productChange('c', 1, 'Lamp', '19.90'),
+          productChange('c', 2, 'Chair', '45.00'),
+          productChange('u', 1, 'Lamp XL', '24.90'),
+        ]),
+        productTransaction(732, 0x16b4000n, [productChange('d', 2, null, null)]),
       ]);
     } finally {
       await publisher.close();
@@ -350,8 +322,8 @@ describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
         async () => ackFloor(stream),
         (seq) => seq === 4,
       );
-      expect(await rows()).toEqual([{ id: 1, title: 'Lamp XL', price_cents: 2490, active: null, created: null, thumb: null }]);
-      expect(await audit()).toEqual(['INSERT:1:1990', 'INSERT:2:4500', 'UPDATE:1:2490', 'DELETE:2:-']);
+      expect(await catalogRows(client)).toEqual([{ id: 1, title: 'Lamp XL', price_cents: 2490, active: null, created: null, thumb: null }]);
+      expect(await catalogAudit(client)).toEqual(['INSERT:1:1990', 'INSERT:2:4500', 'UPDATE:1:2490', 'DELETE:2:-']);
     } finally {
       await handle.stop();
     }
@@ -374,6 +346,6 @@ describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
       message: expect.stringMatching(/Message 1 of stream strangler_in_\w+ .*source\.table/) as unknown,
     });
     expect((await consumerInfo(stream)).ack_floor.stream_seq).toBe(0);
-    expect(await audit()).toEqual([]);
+    expect(await catalogAudit(client)).toEqual([]);
   });
 });

@@ -4,17 +4,15 @@
  * restart the durable consumer goes on where it stopped: new events are applied, nothing is
  * applied twice (an audit trigger counts the writes), nothing is left unacknowledged.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { CATALOG_AUDIT_DDL, plain } from './debezium-events.js';
-import { exited, sleep } from './sync-process.js';
+import { CATALOG_AUDIT_DDL, plain, PRODUCTS_TO_CATALOG_YAML } from './debezium-events.js';
+import { exited, sleep, startDebeziumCli, type DebeziumCli } from './sync-process.js';
 
 const NATS_URL = process.env['NATS_URL'] ?? '127.0.0.1:4222';
 const STREAM = `DBZ_E2E_${process.pid}`;
@@ -42,13 +40,7 @@ slot: dbz_nats_e2e
 publication: dbz_nats_e2e_unused
 metrics: { enabled: false }
 debezium: { quietPeriod: 5ms, nats: { url: "${NATS_URL}", stream: ${STREAM}, ackWait: 2s } }
-tables:
-  - source: public.products
-    target: catalog_item
-    columns: { name: title }
-    exclude: [price]
-    computed: { price_cents: "round($price::numeric * 100)::bigint" }
-`,
+${PRODUCTS_TO_CATALOG_YAML}`,
   );
 });
 
@@ -60,27 +52,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startCli(): { child: ChildProcess; started: Promise<void>; output: () => string } {
-  const child = spawn(process.execPath, [CLI, 'sync', 'debezium', '--config', 'sync.yaml'], {
-    cwd: dir,
-    env: { ...process.env, CATALOG_URL: target.url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const started = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "debezium ingest started" line within 20 s:\n${out}`)), 20_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('"msg":"debezium ingest started"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${String(code)} before starting:\n${out}`)));
-  });
-  return { child, started, output: () => out };
-}
+const startCli = (): DebeziumCli => startDebeziumCli(dir, { CATALOG_URL: target.url });
 
 const publish = async (...bodies: string[]): Promise<void> => {
   const js = nc.jetstream();

@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type JetStreamManager, type NatsConnection, type StoredMsg } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeEvent, Relation, SourceTransaction } from '../../sync/change.js';
 import { decodeDebeziumJson } from '../../sync/debezium/format.js';
 import { startNatsPublisher } from '../../sync/debezium/ingest.js';
 import { NatsJetStreamPublisher } from '../../sync/debezium/nats-publisher.js';
 import { dropSlotAndPublication } from '../../sync/source/index.js';
+import { productChange, productTransaction } from './debezium-events.js';
 import { createSyncPair, type SyncPair } from './harness.js';
 
 const NATS_URL = process.env['NATS_URL'] ?? '127.0.0.1:4222';
@@ -55,46 +55,11 @@ async function messages(stream: string): Promise<StoredMsg[]> {
   return out;
 }
 
-const relation: Relation = {
-  oid: 16400,
-  schema: 'public',
-  table: 'products',
-  replicaIdentity: 'd',
-  columns: [
-    { name: 'id', typeOid: 23, isKey: true },
-    { name: 'name', typeOid: 25, isKey: false },
-    { name: 'price', typeOid: 1700, isKey: false },
-  ],
-};
-
-function change(op: ChangeEvent['op'], id: number, name: string | null): ChangeEvent {
-  return {
-    op,
-    before: op === 'd' || op === 'u' ? { id: String(id) } : null,
-    after: op === 'd' ? null : { id: String(id), name, price: '12.50' },
-    source: {
-      connector: 'strangler',
-      db: 'shop',
-      schema: 'public',
-      table: 'products',
-      lsn: 0x16b3748,
-      txId: 731,
-      ts_ms: 1709296500123,
-      snapshot: 'false',
-    },
-    ts_ms: 1709296500200,
-    relation,
-  };
-}
-
-const transaction: SourceTransaction = {
-  xid: 731,
-  commitLsn: 0x16b3748n,
-  endLsn: 0x16b3778n,
-  commitTime: 1709296500123,
-  relations: [relation],
-  changes: [change('c', 1, 'Lamp'), change('u', 1, 'Lamp XL'), change('d', 2, null)],
-};
+const transaction = productTransaction(731, 0x16b3748n, [
+  productChange('c', 1, 'Lamp'),
+  productChange('u', 1, 'Lamp XL'),
+  productChange('d', 2, null),
+]);
 
 describe('NatsJetStreamPublisher', () => {
   it('publishes a transaction twice and the stream holds each message once; the checkpoint survives a restart', async () => {

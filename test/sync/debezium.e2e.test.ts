@@ -4,16 +4,15 @@
  * schemas.enable=false; a re-sent event is answered "duplicate" also after a restart; SIGINT
  * stops with exit 130.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { startDebeziumCli } from './sync-process.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = process.env['STRANGLER_CLI'] ?? join(ROOT, 'dist', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'strangler-dbz-e2e-'));
 
 let target: TestDatabase;
@@ -54,27 +53,11 @@ interface Running {
 }
 
 async function startCli(): Promise<Running> {
-  const child = spawn(process.execPath, [CLI, 'sync', 'debezium', '--config', 'sync.yaml'], {
-    cwd: dir,
-    env: { ...process.env, CATALOG_URL: target.url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "debezium ingest started" line within 20 s:\n${out}`)), 20_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /"msg":"debezium ingest started"[^\n]*"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    void exit.then((code) => reject(new Error(`exited with ${String(code)} before listening:\n${out}`)));
-  });
-  return { child, url, exit, output: () => out };
+  const cli = startDebeziumCli(dir, { CATALOG_URL: target.url });
+  const line = await cli.started;
+  const url = /"url":"(http:\/\/[^"]+)"/.exec(line)?.[1];
+  if (url === undefined) throw new Error(`the started line names no url: ${line}`);
+  return { child: cli.child, url, exit: cli.exit, output: cli.output };
 }
 
 const event = (op: 'c' | 'u' | 'd', txId: number, lastCommit: number, lsn: number, before: object | null, after: object | null): string =>
