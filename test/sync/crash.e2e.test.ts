@@ -261,6 +261,13 @@ describe('sync crash test', () => {
         proxy.restore();
         // The same process gets through to the target again and goes on applying.
         await processes.waitFor(async () => (await appliedCount()) > before, 30_000, 'the sync to resume after the target came back', 100);
+      } else if (kill % 2 === 1) {
+        // Every other process is killed while it streams: after it has applied something, at a
+        // random moment. The others are killed at a random moment after they start, which may be
+        // before they reconnect, during the catch-up, or mid-batch.
+        const before = await appliedCount();
+        await processes.waitFor(async () => (await appliedCount()) > before, 30_000, `process #${kill} to apply a transaction`, 20);
+        await sleep(Math.floor(Math.random() * 500));
       } else {
         await sleep(lifetime);
       }
@@ -269,10 +276,10 @@ describe('sync crash test', () => {
       output.push(`\n----- killed #${kill}\n`);
       applied.push(await appliedCount());
     }
-    // The sync got work done between most kills (not killed before it ever applied anything).
-    const progressed = applied.filter((count, index) => count > (index === 0 ? 0 : (applied[index - 1] ?? 0))).length;
+    // Half the processes were seen applying before they were killed (the waits above); the
+    // count applied after each kill never goes down, whatever the moment of the kill.
     console.log(`crash test: applied transactions after each kill ${applied.join(' ')}; writer at ${writer.committed}`);
-    expect(progressed).toBeGreaterThanOrEqual(KILLS / 2);
+    expect(applied.every((count, index) => index === 0 || count >= (applied[index - 1] ?? 0))).toBe(true);
     child = processes.spawn();
     await sleep(1_000);
     await writer.stop();
