@@ -1,12 +1,14 @@
 /**
  * The library entry point: `startProxy` listens on node:http — node:https with `listen.tls`
- * — with the parser limits set (maxHeaderSize, headersTimeout, requestTimeout), serves the
+ * — with the parser limits set (maxHeaderSize, headersTimeout, requestTimeout), with the
+ * proxy's own reader for bodiless requests in front on a plain-HTTP listener (http/front.ts;
+ * `listen.server: node` leaves every request to node:http), serves the
  * data plane, watches the config file when asked, and `close()` drains: stop accepting,
  * close idle keep-alive connections, let requests in flight finish (up to
  * `timeouts.shutdownGrace`), then cut what is left. With TLS, the certificate files are
  * read again whenever a config is loaded anew (file change, `reload()`).
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -20,6 +22,8 @@ import type { ProxyControl, ProxyObserver } from './control.js';
 import type { Probe } from './health/active-checker.js';
 import { onClientError } from './http/client-errors.js';
 import { createRequestHandler } from './http/forward.js';
+import { frontAvailable, installFront, type Front } from './http/front.js';
+import type { InboundHandler } from './http/inbound.js';
 import { listenOn } from './http/listen.js';
 import { createUpgradeHandler } from './http/websocket.js';
 import { ProxyRuntime } from './runtime.js';
@@ -52,7 +56,7 @@ export interface RunningProxy {
 }
 
 /** node:http, or node:https with the same parser limits when `listen.tls` is set (a `caFile` makes client certificates required). */
-function createDataPlane(config: ProxyConfig, source: string, handler: RequestListener): Server {
+function createDataPlane(config: ProxyConfig, source: string, handler: InboundHandler): Server {
   const options = {
     maxHeaderSize: config.maxHeaderSize,
     headersTimeout: config.timeouts.clientHeaders,
@@ -132,7 +136,18 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   });
   let draining = false;
   const tunnels = new Set<Duplex>();
-  const server = createDataPlane(config, source, createRequestHandler({ runtime, logger, observer, draining: () => draining }));
+  const handler = createRequestHandler({ runtime, logger, observer, draining: () => draining });
+  const server = createDataPlane(config, source, handler);
+  const front: Front | undefined =
+    config.listen.tls === undefined && config.listen.server === 'builtin' && frontAvailable
+      ? installFront(server, {
+          maxHeaderSize: config.maxHeaderSize,
+          headersTimeout: config.timeouts.clientHeaders,
+          keepAliveTimeout: config.timeouts.clientKeepAlive,
+          handler,
+          draining: () => draining,
+        })
+      : undefined;
   applied = tlsReloader(server, config, source, logger);
   server.on('clientError', onClientError);
   server.on('upgrade', createUpgradeHandler(runtime, logger, tunnels));
@@ -167,14 +182,17 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       stopWatching();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      front?.closeIdle();
       const deadline = Date.now() + runtime.current.config.timeouts.shutdownGrace;
       while (runtime.inflight() > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         server.closeIdleConnections();
+        front?.closeIdle();
       }
       const forced = runtime.inflight() > 0;
       for (const socket of tunnels) socket.destroy();
       server.closeAllConnections();
+      front?.closeAll();
       await closed;
       await runtime.close(forced);
     })();

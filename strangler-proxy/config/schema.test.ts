@@ -20,7 +20,7 @@ function problems(value: unknown): string {
 describe('proxy config', () => {
   it('fills the defaults and freezes the result', () => {
     const config = parseProxyConfig(minimal);
-    expect(config.listen).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(config.listen).toEqual({ host: '0.0.0.0', port: 8080, server: 'builtin' });
     expect(config.routes).toEqual([]);
     expect(config.monolith.balancer).toBe('round-robin');
     expect(config.monolith.breaker.failureThreshold).toBe(5);

@@ -31,6 +31,7 @@ const instanceUrl = string({
   description: 'Origin of one instance.',
 });
 
+export const LISTEN_SERVERS = ['builtin', 'node'] as const;
 export const BALANCERS = ['round-robin', 'least-connections', 'p2c-ewma', 'consistent-hash'] as const;
 export type BalancerName = (typeof BALANCERS)[number];
 
@@ -233,8 +234,13 @@ const listenSchema = object(
     host: string({ default: '0.0.0.0', description: 'Address the proxy listens on.' }),
     port: number({ default: 8080, integer: true, min: 0, max: 65535, description: 'Port (0: any free port).' }),
     tls: optional(tlsSchema),
+    server: oneOf(LISTEN_SERVERS, {
+      default: 'builtin',
+      description:
+        "Who reads requests on a plain-HTTP listener: builtin (the proxy's own HTTP/1.1 reader for bodiless requests, node:http for the rest) or node (node:http for all). With tls, node:https reads all.",
+    }),
   },
-  { default: { host: '0.0.0.0', port: 8080, tls: undefined } },
+  { default: { host: '0.0.0.0', port: 8080, tls: undefined, server: 'builtin' } },
 );
 
 const timeoutsSchema = object(

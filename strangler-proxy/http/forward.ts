@@ -7,7 +7,6 @@
  * always for idempotent bodiless requests, and for any request the upstream surely never
  * saw (connection refused) whose body has not been read yet.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../common/logger.js';
 import type { ProxyObserver } from '../control.js';
@@ -18,6 +17,7 @@ import { readSmallBody, type ShadowTrip } from '../shadow/trip.js';
 import type { Instance } from '../upstream/instance.js';
 import type { UpstreamService } from '../upstream/service.js';
 import { clientResponseFields, upstreamRequestHeaders } from './headers.js';
+import { bodyStream, type InboundHandler, type InboundRequest, type InboundResponse } from './inbound.js';
 import { IDEMPOTENT, type BodySink, type UpstreamResponse } from './upstream-call.js';
 import { CLIENT_GONE, NO_INSTANCE, classifyFailure, sendProxyError, type FailureClass } from './upstream-errors.js';
 
@@ -30,8 +30,8 @@ export interface HandlerOptions {
 }
 
 interface Exchange {
-  req: IncomingMessage;
-  res: ServerResponse;
+  req: InboundRequest;
+  res: InboundResponse;
   state: ProxyState;
   facts: RequestFacts;
   pathAndQuery: string;
@@ -67,12 +67,12 @@ const BODY_BUFFER_BYTES = 128 * 1024;
 /** The abort reason given to the upstream call when the client hangs up (classified as CLIENT_GONE through `clientGone`). */
 const CLIENT_ABORTED = Object.assign(new Error('the client went away'), { code: 'UND_ERR_ABORTED' });
 
-function requestHasBody(req: IncomingMessage): boolean {
+function requestHasBody(req: InboundRequest): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-export function createRequestHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(options: HandlerOptions): InboundHandler {
   const { runtime, logger, observer } = options;
   const accessLog = (): boolean => runtime.current.config.accessLog;
 
@@ -148,7 +148,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
         path,
         method: exchange.facts.method,
         headers: exchange.headers,
-        body: exchange.body ?? (exchange.hasBody ? req : null),
+        body: exchange.body ?? (exchange.hasBody ? bodyStream(req) : null),
         headersTimeout: (exchange.diverted ? routeTimeouts?.headers : undefined) ?? state.config.timeouts.upstreamHeaders,
         bodyTimeout: (exchange.diverted ? routeTimeouts?.body : undefined) ?? state.config.timeouts.upstreamBody,
       },
@@ -288,7 +288,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
         exchange.shadow = trip;
         if (trip?.needsBody) {
           // Small (Content-Length within maxBodyBytes): buffered once, sent to both sides.
-          readSmallBody(exchange.req).then(
+          readSmallBody(bodyStream(exchange.req)).then(
             (body) => {
               trip.body = body;
               if (body === undefined) {

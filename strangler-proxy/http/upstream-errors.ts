@@ -3,7 +3,7 @@
  * Timeout: RFC 9110 §15.6.3, §15.6.5) and to whether the request surely never reached the
  * upstream (then even a non-idempotent request may go elsewhere).
  */
-import type { ServerResponse } from 'node:http';
+import type { InboundResponse } from './inbound.js';
 import { H1_ERRORS } from '../upstream/h1-pool.js';
 import { tlsFailure } from '../upstream/tls-errors.js';
 
@@ -69,7 +69,7 @@ const TITLES: Record<number, string> = {
 
 /** A small JSON error naming the route and upstream, e.g. {"error":"bad gateway","route":"catalog",…}. */
 export function sendProxyError(
-  res: ServerResponse,
+  res: InboundResponse,
   status: number,
   detail: { route?: string | undefined; upstream?: string | undefined; instance?: string | undefined; reason: string },
   closeConnection = false,

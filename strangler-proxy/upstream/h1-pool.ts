@@ -26,7 +26,6 @@
  * H1_ERRORS, which upstream-errors.ts maps to 502/504 and to "never sent".
  */
 import type { IncomingMessage } from 'node:http';
-import { createRequire } from 'node:module';
 import { connect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { UpstreamTlsMaterial } from '../config/upstream-tls.js';
@@ -38,35 +37,7 @@ import {
   type UpstreamRequest,
   type UpstreamResponse,
 } from '../http/upstream-call.js';
-
-interface Parser {
-  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
-  execute(data: Buffer): number | Error;
-  finish(): number | Error | undefined;
-  close(): void;
-  [callback: number]: unknown;
-}
-
-interface ParserClass {
-  new (): Parser;
-  RESPONSE: number;
-  kOnHeaders: number;
-  kOnHeadersComplete: number;
-  kOnBody: number;
-  kOnMessageComplete: number;
-  kLenientNone: number;
-}
-
-function loadParser(): ParserClass | undefined {
-  try {
-    const { HTTPParser } = createRequire(import.meta.url)('_http_common') as { HTTPParser?: ParserClass };
-    return typeof HTTPParser === 'function' && typeof HTTPParser.prototype.execute === 'function' ? HTTPParser : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const HTTPParser = loadParser();
+import { HTTPParser, type Parser, type ParserClass } from '../http/llhttp.js';
 
 /** False on a Node.js without `_http_common`'s parser: instances then use undici. */
 export const h1Available = HTTPParser !== undefined;
