@@ -9,6 +9,7 @@
  * proxy with its RSS sampled, to show it stays flat. --baseline-cli <main.js>: another build
  * (e.g. a copy of the previous one) as a second row, `strangler (baseline)`, for before/after.
  * --undici-row: our proxy again with `pool.client: undici`, as `strangler (undici)`.
+ * --node-server-row: our proxy again with `listen.server: node` (node:http reads every request), as `strangler (node:http)`.
  */
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,6 +34,8 @@ const cli = option('--cli');
 const baselineCli = option('--baseline-cli');
 /** Also our proxy with `pool.client: undici` (the client it used before its own), as `strangler (undici)`. */
 const undiciRow = args.includes('--undici-row');
+/** Also our proxy with `listen.server: node` (no front of its own), as `strangler (node:http)`. */
+const nodeServerRow = args.includes('--node-server-row');
 /** Requests of the long run (--long); 1,000,000 unless --long-requests says otherwise. */
 const LONG_REQUESTS = Number(option('--long-requests') ?? 1_000_000);
 /** Extra node flags for our proxy, e.g. `--node-flags "--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
@@ -169,6 +172,8 @@ async function main(): Promise<void> {
         configName: 'strangler-baseline.yaml',
       });
     if (undiciRow && entry) await extraRow('strangler (undici)', { entry, configName: 'strangler-undici.yaml', client: 'undici' });
+    if (nodeServerRow && entry)
+      await extraRow('strangler (node:http)', { entry, configName: 'strangler-node-server.yaml', server: 'node' });
     if (divert && entry) await extraRow('strangler (route→service)', { entry, divert: true });
 
     const live = targets.filter((target) => !target.skipped);

@@ -24,6 +24,8 @@ export interface OursOptions {
   configName?: string;
   /** `pool.client` of the monolith (default: the proxy's default, builtin). */
   client?: 'builtin' | 'undici';
+  /** `listen.server` (default: the proxy's default, builtin). */
+  server?: 'builtin' | 'node';
 }
 
 const NOT_LANDED = /notAvailable|not landed/;
@@ -73,7 +75,7 @@ export async function startOurs(options: OursOptions): Promise<RunningOurs> {
   const config = join(options.workDir, options.configName ?? (options.divert ? 'strangler-divert.yaml' : 'strangler.yaml'));
   const upstream = `http://127.0.0.1:${options.upstreamPort}`;
   const lines = [
-    `listen: { host: 127.0.0.1, port: ${options.port} }`,
+    `listen: { host: 127.0.0.1, port: ${options.port}${options.server ? `, server: ${options.server}` : ''} }`,
     `monolith: { instances: ['${upstream}']${options.client ? `, pool: { client: ${options.client} }` : ''} }`,
     'accessLog: false',
     `admin: { listen: { host: 127.0.0.1, port: ${adminPort} } }`,

@@ -33,6 +33,8 @@ describe('proxy config', () => {
     expect(problems({})).toMatch(/monolith: is required/);
     expect(problems({ monolith: { instances: ['ftp://x'] } })).toMatch(/monolith\.instances\[0\]: "ftp:\/\/x" is not an http\(s\) origin/);
     expect(problems({ ...minimal, listen: { port: 70000 } })).toMatch(/listen\.port: must be <= 65535/);
+    expect(problems({ ...minimal, listen: { server: 'nginx' } })).toMatch(/listen\.server: expected one of "builtin", "node"/);
+    expect(parseProxyConfig({ ...minimal, listen: { server: 'node' } }).listen.server).toBe('node');
     expect(problems({ ...minimal, services: { s: { instances: ['http://a:1'], balancer: 'random' } } })).toMatch(
       /services\.s\.balancer: expected one of "round-robin"/,
     );
