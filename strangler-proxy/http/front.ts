@@ -320,7 +320,7 @@ class FrontConnection {
     const parserClass = HTTPParser as ParserClass;
     const parser = new parserClass();
     this.parser = parser;
-    parser.initialize(parserClass.REQUEST, {}, front.options.maxHeaderSize, parserClass.kLenientNone);
+    this.resetParser();
     parser[parserClass.kOnHeaders] = (fields: string[], url: string) => {
       this.fieldBatches.push(...fields);
       this.urlPieces += url;
@@ -355,6 +355,11 @@ class FrontConnection {
     socket.on('error', noop);
     socket.on('close', this.onClose);
     socket.on('drain', this.onDrain);
+  }
+
+  private resetParser(): void {
+    const parserClass = HTTPParser as ParserClass;
+    this.parser.initialize(parserClass.REQUEST, {}, this.front.options.maxHeaderSize, parserClass.kLenientNone);
   }
 
   get keepAliveSeconds(): number {
@@ -417,7 +422,9 @@ class FrontConnection {
       (this.partial ??= []).push(data);
       return;
     }
-    // The parser goes on with the next message (llhttp resumes after the stop at a head).
+    // A fresh parser for the next message: going on after the stop at a head is not the same
+    // (Content-Length with Transfer-Encoding, refused by a fresh parser, then passes unnoticed).
+    this.resetParser();
     this.partial = undefined;
     if (parsed < data.length) {
       this.queued = [data.subarray(parsed)];
