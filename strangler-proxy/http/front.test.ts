@@ -4,6 +4,7 @@ import { createServer, IncomingMessage, request as httpRequest, type IncomingHtt
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../common/seeded-random.js';
 import { clientErrorResponse, onClientError } from './client-errors.js';
 import { installFront, type Front } from './front.js';
 import type { InboundHandler, InboundRequest, InboundResponse } from './inbound.js';
@@ -1029,18 +1030,6 @@ describe('front: writeHead', () => {
 });
 
 describe('front: byte for byte against node:http alone', () => {
-  /** A deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-  function random(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   /** Answers from the URL alone (never saying which side it ran on): a Content-Length body, a chunked body in pieces, a 204, or the request echoed. */
   const answer: TestHandler = (req, res, seen) => {
     const [, kind, size] = /^\/(\w+)\/?(\d*)/.exec(seen.url) ?? [];
@@ -1156,8 +1145,8 @@ describe('front: byte for byte against node:http alone', () => {
     const plain = await start(answer, {}, false);
     let served = 0;
     for (let seed = 1; seed <= 60; seed++) {
-      const talk = conversation(random(seed));
-      const [ours, theirs] = await Promise.all([pipelined(front.port, talk, random(seed * 7)), stepwise(plain.port, talk)]);
+      const talk = conversation(seededRandom(seed));
+      const [ours, theirs] = await Promise.all([pipelined(front.port, talk, seededRandom(seed * 7)), stepwise(plain.port, talk)]);
       expect({ seed, answer: ours }).toEqual({ seed, answer: theirs });
       served += front.seen.filter((seen) => seen.side === 'front').length;
       front.seen.length = 0;
