@@ -213,7 +213,8 @@ class H1Connection {
       // The headers timeout runs once the whole body is out: a long upload is not a slow answer.
       this.deadline = 0;
       this.requestSent = false;
-      this.body = new BodyPump(this, body, head, !hasContentLength(request.headers));
+      // requestHead has framed a body without a length as chunked: the pump chunks it.
+      this.body = new BodyPump(this, body, head, head.endsWith(`${CHUNKED_FIELD}\r\n`));
     }
   }
 
@@ -504,13 +505,7 @@ function closeParser(parser: Parser): void {
 
 const reasonOf = (error: Error): string => ('reason' in error && typeof error.reason === 'string' ? error.reason : error.message);
 
-function hasContentLength(headers: readonly string[]): boolean {
-  for (let index = 0; index < headers.length; index += 2) {
-    const name = headers[index] as string;
-    if (name.length === 14 && name.toLowerCase() === 'content-length') return true;
-  }
-  return false;
-}
+const CHUNKED_FIELD = 'transfer-encoding: chunked\r\n';
 
 /** The request line and fields; Host is the instance's unless the caller set one (preserveHost). */
 function requestHead(request: UpstreamRequest, hostHeader: string, body: UpstreamRequest['body']): string {
@@ -530,7 +525,7 @@ function requestHead(request: UpstreamRequest, hostHeader: string, body: Upstrea
   }
   if (!host) head += `host: ${hostHeader}\r\n`;
   if (buffered) head += `content-length: ${body.length}\r\n`;
-  else if (body !== null && !length) head += 'transfer-encoding: chunked\r\n';
+  else if (body !== null && !length) head += CHUNKED_FIELD;
   else if (body === null && !length && EXPECTS_BODY.has(request.method)) head += 'content-length: 0\r\n';
   return head + '\r\n';
 }
