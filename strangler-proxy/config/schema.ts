@@ -17,12 +17,12 @@ import {
   type Schema,
 } from '../../common/config/schema.js';
 import { adminConfigSchema } from '../admin/admin-config.js';
+import { TOKEN } from '../http/headers.js';
 import { shadowSchema } from '../shadow/shadow-config.js';
 
 const HTTP_URL = /^https?:\/\/[^/\s]+\/?$/;
 const ROUTE_ID = /^[a-z0-9][a-z0-9._-]*$/i;
 const SERVICE_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
 const METHOD = /^[A-Z]+$/;
 
 const instanceUrl = string({
@@ -206,7 +206,7 @@ function routeIssues(routes: readonly RouteConfig[], path: string): Issue[] {
       issues.push({ path: `${path}[${index}].sticky.name`, message: `is required when sticky.by is "${route.sticky.by}"` });
     }
     for (const name of Object.keys(route.match.headers)) {
-      if (!HEADER_NAME.test(name)) issues.push({ path: `${path}[${index}].match.headers.${name}`, message: 'is not a valid header name' });
+      if (!TOKEN.test(name)) issues.push({ path: `${path}[${index}].match.headers.${name}`, message: 'is not a valid header name' });
     }
     const segments = route.match.path.split('/');
     segments.forEach((segment, at) => {

@@ -23,7 +23,8 @@
 import { EventEmitter } from 'node:events';
 import { IncomingMessage, STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { clientErrorResponse } from './client-errors.js';
+import { onClientError } from './client-errors.js';
+import { TOKEN } from './headers.js';
 import type { InboundHandler, InboundRequest, InboundResponse } from './inbound.js';
 import { HTTPParser, METHODS, type Parser, type ParserClass } from './llhttp.js';
 
@@ -65,8 +66,8 @@ const MAX_FIELDS = 2000;
 const COPY_BELOW = 16 * 1024;
 /** RFC 9110 §5.5: no CR, LF or NUL (or other controls but HTAB) in a field value. */
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const LAST_CHUNK = '0\r\n\r\n';
+const HEADERS_TIMEOUT = Object.assign(new Error('request head not received in time'), { code: 'HPE_HEADERS_TIMEOUT' });
 
 let dateSecond = -1;
 let dateText = '';
@@ -449,8 +450,7 @@ class FrontConnection {
     if (this.response !== res) return;
     this.response = undefined;
     if (!res.keepAlive) {
-      this.state = State.Gone;
-      this.front.forget(this);
+      this.gone();
       this.socket.end();
       return;
     }
@@ -465,8 +465,7 @@ class FrontConnection {
 
   /** From the request `data` belongs to on, node:http serves the connection: it reads that request from its first byte. */
   private handOver(data: Buffer): void {
-    this.state = State.Gone;
-    this.front.forget(this);
+    this.gone();
     const socket = this.socket;
     socket.removeListener('data', this.onData);
     socket.removeListener('end', this.onEnd);
@@ -489,14 +488,12 @@ class FrontConnection {
     // The client sends nothing more: as with node:http (httpAllowHalfOpen false) it has gone,
     // and a request being answered is abandoned (its upstream call aborted).
     if (this.state === State.Answering) return this.close();
-    this.state = State.Gone;
-    this.front.forget(this);
+    this.gone();
     this.socket.end();
   };
 
   private readonly onClose = (): void => {
-    this.state = State.Gone;
-    this.front.forget(this);
+    this.gone();
     this.parser.close();
     this.response?.clientClosed();
     this.response = undefined;
@@ -507,10 +504,9 @@ class FrontConnection {
     const options = this.front.options;
     if (this.state === State.Idle && now - this.since >= options.keepAliveTimeout) this.close();
     else if (this.state === State.Reading && now - this.since >= options.headersTimeout) {
-      this.state = State.Gone;
-      this.front.forget(this);
-      if (this.socket.writable) this.socket.end(clientErrorResponse('HPE_HEADERS_TIMEOUT'));
-      else this.socket.destroy();
+      this.gone();
+      // Answered as node:http's clientError handler answers its own headers timeout (408).
+      onClientError(HEADERS_TIMEOUT, this.socket);
     }
   }
 
@@ -520,9 +516,14 @@ class FrontConnection {
   }
 
   close(): void {
+    this.gone();
+    this.socket.destroy();
+  }
+
+  /** Handed over or closing: the front lets go of it. */
+  private gone(): void {
     this.state = State.Gone;
     this.front.forget(this);
-    this.socket.destroy();
   }
 }
 

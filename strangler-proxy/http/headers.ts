@@ -94,9 +94,10 @@ export function forwardedNode(address: string): string {
   return address;
 }
 
-const FORWARDED_VALUE_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const forwardedValue = (value: string): string =>
-  FORWARDED_VALUE_TOKEN.test(value) ? value : `"${value.replace(/["\\]/g, (c) => '\\' + c)}"`;
+/** RFC 9110 §5.6.2: a token, as field names are. */
+export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const forwardedValue = (value: string): string => (TOKEN.test(value) ? value : `"${value.replace(/["\\]/g, (c) => '\\' + c)}"`);
 
 /** The last Host seen and its Forwarded form: nearly every request carries the same one. */
 let lastHost = '';

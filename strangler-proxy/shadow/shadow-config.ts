@@ -3,10 +3,10 @@
  * (fire and forget) and compare the answers. Absent: no shadowing, nothing changes.
  */
 import { array, boolean, duration, number, object, oneOf, refine, string, type Issue, type Schema } from '../../common/config/schema.js';
+import { TOKEN } from '../http/headers.js';
 import { parseJsonPath } from './json-path.js';
 
 const SERVICE_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
 const METHOD = /^[A-Z]+$/;
 
 export const SHADOW_DEFAULT_MAX_BODY = 1024 * 1024;
@@ -14,7 +14,7 @@ export const SHADOW_DEFAULT_MAX_BODY = 1024 * 1024;
 const compareSchema = object(
   {
     status: boolean({ default: true, description: 'Compare status codes.' }),
-    headers: array(string({ pattern: HEADER_NAME, patternHint: 'a header name' }), {
+    headers: array(string({ pattern: TOKEN, patternHint: 'a header name' }), {
       default: [],
       description: 'Response headers to compare (case-insensitive); none by default.',
     }),
