@@ -64,6 +64,12 @@ export interface H1PoolOptions {
 /** Methods whose bodiless requests say so with Content-Length: 0 (RFC 9110 §8.6). */
 const EXPECTS_BODY = new Set(['POST', 'PUT', 'PATCH']);
 const SWEEP_MS = 100;
+/**
+ * Plain-TCP upstream connections read into this one buffer (net's `onread`) instead of a new
+ * 64 KB allocation per read through the socket's Readable. What is read is parsed there and
+ * then; body bytes leave it as copies (deliver), because a later read overwrites it.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 /** Content-Length from which a body is counted off the socket instead of going through the parser. */
 const RAW_BODY_MIN = 16 * 1024;
 const KEEP_ALIVE_HINT = /timeout\s*=\s*(\d+)/i;
@@ -147,6 +153,8 @@ class H1Connection {
   /** The server's Keep-Alive timeout hint less a margin, in ms. */
   private idleLimit: number;
   private body: BodyPump | undefined;
+  /** Reads land in READ_BUFFER (plain TCP); over TLS each read is a buffer of its own. */
+  private readonly sharedBuffer: boolean;
 
   constructor(
     private readonly pool: H1Pool,
@@ -157,7 +165,15 @@ class H1Connection {
     first.connection = this;
     this.idleLimit = pool.options.keepAliveTimeout;
     this.deadline = Date.now() + pool.options.connectTimeout;
-    const socket = pool.tls === undefined ? connect({ host: pool.host, port: pool.port }) : tlsConnect(pool.tls);
+    this.sharedBuffer = pool.tls === undefined;
+    const socket =
+      pool.tls === undefined
+        ? connect({
+            host: pool.host,
+            port: pool.port,
+            onread: { buffer: READ_BUFFER, callback: (length: number) => this.onRead(length) },
+          })
+        : tlsConnect(pool.tls);
     this.socket = socket;
     socket.setNoDelay(true);
     const parser = new parserClass();
@@ -182,7 +198,7 @@ class H1Connection {
     this.parser = parser;
     // Over TLS the request waits for the handshake, which the connect timeout covers.
     socket.once(pool.tls === undefined ? 'connect' : 'secureConnect', () => this.start(first));
-    socket.on('data', (data: Buffer) => this.onData(data));
+    if (!this.sharedBuffer) socket.on('data', (data: Buffer) => this.onData(data));
     socket.on('end', () => this.onEnd());
     socket.on('error', (error: Error) => this.onSocketClosed(error));
     socket.on('close', () => this.onSocketClosed(undefined));
@@ -299,7 +315,7 @@ class H1Connection {
     const take = Math.min(data.length, this.rawLeft);
     this.rawLeft -= take;
     if (this.deadline !== 0) this.deadline = Date.now() + call.request.bodyTimeout;
-    call.onBody(take === data.length ? data : data.subarray(0, take));
+    this.deliver(call, take === data.length ? data : data.subarray(0, take));
     if (this.rawLeft > 0 || this.phase !== Phase.Body) return;
     if (take < data.length) {
       this.destroy(h1Error(H1_ERRORS.invalidResponse, 'the upstream sent more than its Content-Length'));
@@ -316,7 +332,12 @@ class H1Connection {
     const call = this.call;
     if (call === undefined) return;
     if (this.deadline !== 0) this.deadline = Date.now() + call.request.bodyTimeout;
-    call.onBody(chunk);
+    this.deliver(call, chunk);
+  }
+
+  /** Body bytes to the call: a copy when they sit in READ_BUFFER, which the next read reuses. */
+  private deliver(call: H1Call, chunk: Buffer): void {
+    call.onBody(this.sharedBuffer ? Buffer.from(chunk) : chunk);
   }
 
   private onMessageComplete(): void {
@@ -333,6 +354,12 @@ class H1Connection {
     this.responseDone = true;
     this.deadline = 0;
     call.onComplete();
+  }
+
+  /** A read into READ_BUFFER; pausing goes through socket.pause(), so this never asks to stop. */
+  private onRead(length: number): true {
+    this.onData(READ_BUFFER.subarray(0, length));
+    return true;
   }
 
   private onData(data: Buffer): void {
