@@ -7,6 +7,7 @@
  * always for idempotent bodiless requests, and for any request the upstream surely never
  * saw (connection refused) whose body has not been read yet.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../common/logger.js';
 import type { ProxyObserver } from '../control.js';
@@ -68,8 +69,30 @@ const BODY_BUFFER_BYTES = 128 * 1024;
 const CLIENT_ABORTED = Object.assign(new Error('the client went away'), { code: 'UND_ERR_ABORTED' });
 
 function requestHasBody(req: InboundRequest): boolean {
+  if (req.bodiless === true) return false;
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * What the router looks at. The header object is built on first use (a prototype getter:
+ * a getter in an object literal costs V8's slow path on every request): only a route
+ * matching on headers, or sticky by header or cookie, reads it.
+ */
+class Facts implements RequestFacts {
+  readonly clientAddress: string;
+
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    private readonly req: InboundRequest,
+  ) {
+    this.clientAddress = req.socket.remoteAddress ?? '';
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.req.headers;
+  }
 }
 
 export function createRequestHandler(options: HandlerOptions): InboundHandler {
@@ -347,7 +370,7 @@ export function createRequestHandler(options: HandlerOptions): InboundHandler {
       req,
       res,
       state,
-      facts: { method, path, headers: req.headers, clientAddress: req.socket.remoteAddress ?? '' },
+      facts: new Facts(method, path, req),
       pathAndQuery: url,
       hasBody: false,
       replayable: false,

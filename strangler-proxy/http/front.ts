@@ -95,6 +95,7 @@ interface Head {
 /** A bodiless request as the handler sees it. */
 class FrontRequest implements InboundRequest {
   readonly readableDidRead = false;
+  readonly bodiless = true;
   private headerObject: IncomingHttpHeaders | undefined;
 
   constructor(
@@ -209,6 +210,8 @@ class FrontResponse extends EventEmitter implements InboundResponse {
     if (data !== undefined && data.length > 0) this.send(data, true, done);
     else if (this.chunked) this.socket.write(this.takeHead() + LAST_CHUNK, 'latin1', done);
     else if (this.head !== undefined) this.socket.write(this.takeHead(), 'latin1', done);
+    // Everything already went out: the kernel holds it, and an empty write would only cost a syscall.
+    else if (this.socket.writableLength === 0) process.nextTick(done);
     else this.socket.write('', 'latin1', done);
     return this;
   }

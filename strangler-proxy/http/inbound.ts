@@ -16,6 +16,8 @@ export interface InboundRequest {
   readonly socket: Socket;
   /** Some of the body has been read. */
   readonly readableDidRead: boolean;
+  /** Known to carry no body (the front reads only such requests): its headers need not be looked at for one. */
+  readonly bodiless?: boolean;
 }
 
 export interface InboundResponse {
