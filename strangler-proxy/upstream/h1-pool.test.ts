@@ -593,7 +593,24 @@ describe('H1Pool responses', () => {
   });
 });
 
-describe('H1Pool large Content-Length bodies (counted off the socket, past the parser)', () => {
+describe('H1Pool Content-Length bodies (counted off the socket, past the parser)', () => {
+  it('delivers small bodies whose head and bytes arrive in separate writes, then one in a single write, on one connection', async () => {
+    const upstream = await rawUpstream((socket, request) => {
+      if (request.index === 1) return void socket.write(ok('second'));
+      // The head alone, then the 11-byte body in two writes.
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n');
+      setTimeout(() => socket.write('hello '), 5);
+      setTimeout(() => socket.write('world'), 10);
+    });
+    const pool = newPool(upstream.origin);
+    const first = await send(pool, { path: '/a' }).head;
+    expect((await read(first)).toString('latin1')).toBe('hello world');
+    const second = await fetchText(pool, { path: '/b' });
+    expect(second.body).toBe('second');
+    expect(upstream.requests.map((request) => request.index)).toEqual([0, 1]);
+    expect(pool.stats()).toEqual({ connections: 1, idle: 1, queued: 0 });
+  });
+
   it('delivers two 100 KB bodies in a row on one connection, the first written in pieces', async () => {
     const first = randomBytes(100 * 1024);
     const second = randomBytes(100 * 1024);

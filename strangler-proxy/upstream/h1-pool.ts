@@ -70,8 +70,6 @@ const SWEEP_MS = 100;
  * then; body bytes leave it as copies (deliver), because a later read overwrites it.
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-/** Content-Length from which a body is counted off the socket instead of going through the parser. */
-const RAW_BODY_MIN = 16 * 1024;
 const KEEP_ALIVE_HINT = /timeout\s*=\s*(\d+)/i;
 /** Margin under the server's own idle timeout (the hint), against the stale keep-alive race. */
 const HINT_MARGIN_MS = 1000;
@@ -282,9 +280,11 @@ class H1Connection {
     this.deadline = timeout > 0 && !this.paused ? Date.now() + timeout : 0;
     const length = this.readFields(headers);
     const bodiless = call.request.method === 'HEAD' || statusCode === 204 || statusCode === 304;
-    // A large Content-Length body bypasses the parser (which copies every chunk): 2 makes
-    // execute() stop at the end of the head, and the body is counted off the socket (rawBody).
-    this.rawLeft = !bodiless && length >= RAW_BODY_MIN ? length : 0;
+    // A Content-Length body bypasses the parser: 2 makes execute() stop at the end of the
+    // head, and the body is counted off the socket (rawBody). Through the parser every chunk
+    // and the message's end would each be a callback from C++ into JS (with its microtask
+    // checkpoint) and a copy.
+    this.rawLeft = !bodiless && length > 0 ? length : 0;
     call.onHead(statusCode, headers);
     if (bodiless) return 1;
     return this.rawLeft > 0 ? 2 : 0;
