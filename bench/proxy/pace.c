@@ -74,28 +74,34 @@ static const char USAGE[] =
     "  --arrivals     poisson (exponential gaps, default) or uniform (gaps of exactly 1/R)\n"
     "  --timeout-ms   per-response timeout in ms, 1..3600000 (default 5000)\n";
 
+/* "pace: <message>" on stderr. */
+static void complain(const char *fmt, va_list ap)
+{
+    fputs("pace: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n", stderr);
+}
+
+/* A bad argument: the message, the usage, exit 2. */
 static void bad_arg(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void bad_arg(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("pace: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    complain(fmt, ap);
     va_end(ap);
-    fputs("\n", stderr);
     fputs(USAGE, stderr);
     exit(2);
 }
 
+/* Cannot go on (connect failed, a system call failed): the message, exit 1. */
 static void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void fatal(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("pace: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    complain(fmt, ap);
     va_end(ap);
-    fputs("\n", stderr);
     exit(1);
 }
 

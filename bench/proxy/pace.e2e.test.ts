@@ -2,14 +2,13 @@
  * pace against real servers on loopback: the C source compiled with the system compiler,
  * node:http and raw net servers started here, the binary run as a child process.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildPace, paceArgs, parsePace, runPace, type PaceOptions } from './pace.js';
+import { buildPace, paceArgs, parsePace, run, runPace, type Finished, type PaceOptions } from './pace.js';
 
 let workDir: string;
 let pace: string;
@@ -112,17 +111,7 @@ function rawServer(parts: string[], gapMs: number): Promise<Started> {
 const fast = (): Promise<Started> => httpServer((_req, res) => res.end('hello'));
 
 /** Runs the binary itself, for what a PaceResult does not carry: exit code, stderr, summary lines. */
-async function runRaw(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(pace, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runRaw = (args: string[]): Promise<Finished> => run(pace, args);
 
 async function freePort(): Promise<number> {
   const server = createNetServer();

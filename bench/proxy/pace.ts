@@ -53,13 +53,14 @@ export interface PaceOptions {
   timeoutMs?: number;
 }
 
-interface Finished {
+export interface Finished {
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-function run(command: string, args: string[]): Promise<Finished> {
+/** Runs `command` to its end and returns its exit code and output. */
+export function run(command: string, args: string[]): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
