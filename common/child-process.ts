@@ -75,6 +75,30 @@ export function runNodeScript(options: NodeProcessOptions): Promise<string> {
   });
 }
 
+/** How a command ended: its exit code (null when a signal ended it) and its output, stdout and stderr apart. */
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs any command to its end; rejects only when it cannot be started (e.g. not found). */
+export function runToEnd(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Starts a server and resolves once it prints `listening on http://host:port`. */
 export function startNodeService(options: NodeProcessOptions): Promise<RunningService> {
   const { child, output } = launch(options);

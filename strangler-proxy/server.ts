@@ -181,13 +181,16 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
       draining = true;
       stopWatching();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      front?.closeIdle();
+      // Idle connections, node:http's and the front's, close now and as requests finish.
+      const closeIdle = (): void => {
+        server.closeIdleConnections();
+        front?.closeIdle();
+      };
+      closeIdle();
       const deadline = Date.now() + runtime.current.config.timeouts.shutdownGrace;
       while (runtime.inflight() > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
-        server.closeIdleConnections();
-        front?.closeIdle();
+        closeIdle();
       }
       const forced = runtime.inflight() > 0;
       for (const socket of tunnels) socket.destroy();

@@ -8,7 +8,8 @@ import { createServer as createNetServer, type Server, type Socket } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildPace, paceArgs, parsePace, run, runPace, type Finished, type PaceOptions } from './pace.js';
+import { runToEnd, type Finished } from '../../common/child-process.js';
+import { buildPace, paceArgs, parsePace, runPace, type PaceOptions } from './pace.js';
 
 let workDir: string;
 let pace: string;
@@ -111,7 +112,7 @@ function rawServer(parts: string[], gapMs: number): Promise<Started> {
 const fast = (): Promise<Started> => httpServer((_req, res) => res.end('hello'));
 
 /** Runs the binary itself, for what a PaceResult does not carry: exit code, stderr, summary lines. */
-const runRaw = (args: string[]): Promise<Finished> => run(pace, args);
+const runRaw = (args: string[]): Promise<Finished> => runToEnd(pace, args);
 
 async function freePort(): Promise<number> {
   const server = createNetServer();

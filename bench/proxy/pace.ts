@@ -5,10 +5,10 @@
  * (no coordinated omission). This file builds it with the system C compiler, runs it and
  * reads its report.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runToEnd, type Finished } from '../../common/child-process.js';
 
 /** pace.c, next to this file. */
 export const PACE_SOURCE = join(import.meta.dirname, 'pace.c');
@@ -53,25 +53,6 @@ export interface PaceOptions {
   timeoutMs?: number;
 }
 
-export interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `command` to its end and returns its exit code and output. */
-export function run(command: string, args: string[]): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /**
  * Compiles pace.c into `<workDir>/pace-<hash of the source>` unless that binary exists
  * already, and returns its path. Throws if there is no `cc` or it fails, with its output.
@@ -85,7 +66,7 @@ export async function buildPace(workDir: string): Promise<string> {
   const partial = `${binary}.${process.pid}.tmp`;
   let finished: Finished;
   try {
-    finished = await run('cc', ['-O2', '-Wall', '-Wextra', '-o', partial, PACE_SOURCE]);
+    finished = await runToEnd('cc', ['-O2', '-Wall', '-Wextra', '-o', partial, PACE_SOURCE]);
   } catch (error) {
     throw new Error(`pace: cannot run the C compiler \`cc\` (is it installed?): ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -147,7 +128,7 @@ export function paceArgs(options: PaceOptions): string[] {
 
 /** Runs the pace binary; rejects with its stderr if it exits with anything but 0. */
 export async function runPace(binary: string, options: PaceOptions): Promise<PaceResult> {
-  const { code, stdout, stderr } = await run(binary, paceArgs(options));
+  const { code, stdout, stderr } = await runToEnd(binary, paceArgs(options));
   if (code !== 0) throw new Error(`pace exited with ${String(code)}:\n${stderr}`);
   return parsePace(stdout);
 }

@@ -24,9 +24,9 @@ import { EventEmitter } from 'node:events';
 import { IncomingMessage, STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { onClientError } from './client-errors.js';
-import { TOKEN } from './headers.js';
+import { isField, TOKEN } from './headers.js';
 import type { InboundHandler, InboundRequest, InboundResponse } from './inbound.js';
-import { HTTPParser, METHODS, type Parser, type ParserClass } from './llhttp.js';
+import { HTTPParser, METHODS, headFields, type Parser, type ParserClass } from './llhttp.js';
 
 export interface FrontOptions {
   maxHeaderSize: number;
@@ -161,20 +161,10 @@ class FrontResponse extends EventEmitter implements InboundResponse {
       const value = fields[index + 1] as string;
       if (!TOKEN.test(name)) throw new Error(`invalid response field name ${JSON.stringify(name)}`);
       if (INVALID_VALUE.test(value)) throw new Error(`invalid characters in the value of the response field ${name}`);
-      switch (name.length) {
-        case 4:
-          if (name.toLowerCase() === 'date') date = true;
-          break;
-        case 10:
-          if (name.toLowerCase() === 'connection' && value.toLowerCase() === 'close') close = true;
-          break;
-        case 14:
-          if (name.toLowerCase() === 'content-length') length = true;
-          break;
-        case 17:
-          if (name.toLowerCase() === 'transfer-encoding') chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
-          break;
-      }
+      if (isField(name, 'date')) date = true;
+      else if (isField(name, 'connection')) close ||= value.toLowerCase() === 'close';
+      else if (isField(name, 'content-length')) length = true;
+      else if (isField(name, 'transfer-encoding')) chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
       head += `${name}: ${value}\r\n`;
     }
     this.statusCode = status;
@@ -343,7 +333,7 @@ class FrontConnection {
       this.head = {
         method: METHODS[method] ?? '',
         url: url || this.urlPieces,
-        fields: fields ?? this.fieldBatches,
+        fields: headFields(this.fieldBatches, fields),
         major,
         minor,
         upgrade,
@@ -539,20 +529,9 @@ function eligible(head: Head): boolean {
   const fields = head.fields;
   for (let index = 0; index < fields.length; index += 2) {
     const name = fields[index] as string;
-    switch (name.length) {
-      case 4:
-        if (name.toLowerCase() === 'host') host = true;
-        break;
-      case 6:
-        if (name.toLowerCase() === 'expect') return false;
-        break;
-      case 14:
-        if (name.toLowerCase() === 'content-length' && fields[index + 1] !== '0') return false;
-        break;
-      case 17:
-        if (name.toLowerCase() === 'transfer-encoding') return false;
-        break;
-    }
+    if (isField(name, 'host')) host = true;
+    else if (isField(name, 'expect') || isField(name, 'transfer-encoding')) return false;
+    else if (isField(name, 'content-length') && fields[index + 1] !== '0') return false;
   }
   return host;
 }

@@ -94,6 +94,9 @@ export function forwardedNode(address: string): string {
   return address;
 }
 
+/** `name` is the field `lower` (a lower-case name), in any case; the length check spares most lower-casing. */
+export const isField = (name: string, lower: string): boolean => name.length === lower.length && name.toLowerCase() === lower;
+
 /** RFC 9110 §5.6.2: a token, as field names are. */
 export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -212,7 +215,7 @@ export function clientResponseFields(raw: readonly string[]): string[] {
   let named: Set<string> | undefined;
   for (let index = 0; index < raw.length; index += 2) {
     const name = raw[index] as string;
-    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+    if (!isField(name, 'connection')) continue;
     const value = raw[index + 1] as string;
     if (!PLAIN_CONNECTION.has(value)) named = mergeTokens(named, value);
   }

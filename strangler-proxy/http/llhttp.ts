@@ -44,5 +44,14 @@ const common = load();
 /** The parser class, or undefined on a Node.js without `_http_common`'s parser. */
 export const HTTPParser: ParserClass | undefined = common.HTTPParser;
 
+/**
+ * A head's fields: those handed over in batches by kOnHeaders (past 32 fields) followed by
+ * the ones kOnHeadersComplete gives (undefined when every field came in batches).
+ */
+export function headFields(batches: string[] | undefined, last: string[] | undefined): string[] {
+  if (batches === undefined || batches.length === 0) return last ?? [];
+  return last === undefined ? batches : batches.concat(last);
+}
+
 /** Method names by llhttp's method number (`kOnHeadersComplete`'s fourth argument). */
 export const METHODS: readonly string[] = common.methods ?? [];

@@ -37,7 +37,8 @@ import {
   type UpstreamRequest,
   type UpstreamResponse,
 } from '../http/upstream-call.js';
-import { HTTPParser, type Parser, type ParserClass } from '../http/llhttp.js';
+import { isField } from '../http/headers.js';
+import { HTTPParser, headFields, type Parser, type ParserClass } from '../http/llhttp.js';
 
 /** False on a Node.js without `_http_common`'s parser: instances then use undici. */
 export const h1Available = HTTPParser !== undefined;
@@ -251,12 +252,11 @@ class H1Connection {
     return this.socket.write(chunk, 'latin1');
   }
 
-  /** The head's fields: the batches so far plus the last (`undefined` when everything came in batches). */
+  /** The head's fields, the batches so far included; the batches start afresh. */
   private takeHeaders(last: string[] | undefined): string[] {
-    const batches = this.headerPairs;
+    const fields = headFields(this.headerPairs, last);
     this.headerPairs = undefined;
-    if (batches === undefined) return last ?? [];
-    return last === undefined ? batches : batches.concat(last);
+    return fields;
   }
 
   private onHeaders(headers: string[], statusCode: number, upgrade: boolean, keepAlive: boolean): number {
@@ -298,9 +298,9 @@ class H1Connection {
     let length = -1;
     for (let index = 0; index < pairs.length; index += 2) {
       const name = pairs[index] as string;
-      if (name.length === 14 && name.toLowerCase() === 'content-length') length = Number(pairs[index + 1]);
-      else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return -1;
-      else if (name.length === 10 && name.toLowerCase() === 'keep-alive') {
+      if (isField(name, 'content-length')) length = Number(pairs[index + 1]);
+      else if (isField(name, 'transfer-encoding')) return -1;
+      else if (isField(name, 'keep-alive')) {
         const hint = KEEP_ALIVE_HINT.exec(pairs[index + 1] as string);
         if (hint) this.idleLimit = Math.min(this.pool.options.keepAliveTimeout, Math.max(0, Number(hint[1]) * 1000 - HINT_MARGIN_MS));
       }
@@ -543,8 +543,8 @@ function requestHead(request: UpstreamRequest, hostHeader: string, body: Upstrea
   const buffered = Buffer.isBuffer(body);
   for (let index = 0; index < headers.length; index += 2) {
     const name = headers[index] as string;
-    if (name.length === 4 && name.toLowerCase() === 'host') host = true;
-    else if (name.length === 14 && name.toLowerCase() === 'content-length') {
+    if (isField(name, 'host')) host = true;
+    else if (isField(name, 'content-length')) {
       if (buffered) continue;
       length = true;
     }
