@@ -11,6 +11,7 @@
  * (e.g. a copy of the previous one) as a second row, `strangler (baseline)`, for before/after.
  * --undici-row: our proxy again with `pool.client: undici`, as `strangler (undici)`.
  * --node-server-row: our proxy again with `listen.server: node` (node:http reads every request), as `strangler (node:http)`.
+ * --no-pin: latency runs without giving the proxy under test a CPU of its own (cpus.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +19,8 @@ import { join, resolve } from 'node:path';
 import { nginxAvailable, startNginx } from './nginx.js';
 import { cliEntry, oursAvailable, startOurs, type OursOptions, type RunningOurs } from './ours.js';
 import { freePort, sampleRss, start, treeCpuSeconds, waitForPort, type Running } from './processes.js';
+import { placeLatencyRun, stealPercent, stealSeconds } from './cpus.js';
+import { episodes, readDump } from './episodes.js';
 import { buildPace, runPace } from './pace.js';
 import { runWrk, type WrkResult } from './wrk.js';
 
@@ -38,6 +41,8 @@ const baselineCli = option('--baseline-cli');
 const undiciRow = args.includes('--undici-row');
 /** Also our proxy with `listen.server: node` (no front of its own), as `strangler (node:http)`. */
 const nodeServerRow = args.includes('--node-server-row');
+/** Latency runs with the proxy under test on a CPU of its own, the load generator and upstream on the others (cpus.ts). */
+const pin = !args.includes('--no-pin');
 /** Requests of the long run (--long); 1,000,000 unless --long-requests says otherwise. */
 const LONG_REQUESTS = Number(option('--long-requests') ?? 1_000_000);
 /** Extra node flags for our proxy, e.g. `--node-flags "--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
@@ -64,6 +69,8 @@ const MODERATE = {
   connections: 16,
   seconds: quick ? 2.5 : 10,
   warmup: 0.5,
+  /** More rounds than the other scenarios: the tail is what the host's steal moves most. */
+  rounds: quick ? 1 : 5,
 } as const;
 /**
  * The moderate scenario of earlier runs, kept for comparison: 10 connections, each pausing 4 ms
@@ -81,7 +88,35 @@ const BURSTS: LatencyScenario = {
 const UNLOADED: LatencyScenario = { label: 'unloaded: wrk -c1, back to back', connections: 1, seconds: quick ? 1 : 5 };
 
 /** What a latency scenario reads off a run, whichever tool made it. */
-type LatencyRun = Pick<WrkResult, 'rps' | 'p50' | 'p90' | 'p99' | 'errors'>;
+type LatencyRun = Pick<WrkResult, 'rps' | 'p50' | 'p90' | 'p99' | 'errors'> & {
+  /** Episodes of responses of 2 ms or more per second (episodes.ts), where the run dumped its responses. */
+  stallsPerSecond?: number;
+};
+/** One round of a target, with the CPU time the host took from the machine meanwhile, as a percentage of all it had. */
+type LatencyRound = LatencyRun & { stealPercent: number };
+/** The median of a target's rounds, with the hypervisor's steal over all of them, and the rounds. */
+interface LatencyResult extends LatencyRun {
+  stealPercent: number;
+  rounds: LatencyRound[];
+}
+/** A round is calm when the host took less than this share of the machine's CPU time during it. */
+const CALM_STEAL_PERCENT = 1;
+
+/**
+ * The p99 our proxy adds over direct, from the rounds in which neither run lost 1 % or more
+ * of the machine to steal: each such round's difference, then their median. Undefined when
+ * no round was calm.
+ */
+function calmAddedP99(results: Map<string, LatencyResult>, name: string): { addedP99Ms: number; rounds: number } | undefined {
+  const ours = results.get(name)?.rounds ?? [];
+  const direct = results.get('direct')?.rounds ?? [];
+  const added = ours.flatMap((run, r) => {
+    const base = direct[r];
+    return base && run.stealPercent < CALM_STEAL_PERCENT && base.stealPercent < CALM_STEAL_PERCENT ? [run.p99 - base.p99] : [];
+  });
+  const mid = median(added, (value) => value);
+  return mid === undefined ? undefined : { addedP99Ms: round(mid, 3), rounds: added.length };
+}
 
 const SIZES = ['1k', '1m'] as const;
 type Size = (typeof SIZES)[number];
@@ -236,15 +271,35 @@ async function main(): Promise<void> {
     const best = (name: string, size: Size): Measured | undefined => median(runs.get(`${name} ${size}`) ?? [], (run) => run.rps);
 
     // Added latency: interleaved rounds, the median p50 and p99 of each target, in three scenarios.
-    const measureLatency = async (measure: (target: Target) => Promise<LatencyRun>): Promise<Map<string, LatencyRun>> => {
-      const results = new Map<string, LatencyRun[]>();
-      for (let r = 0; r < ROUNDS; r++) {
-        for (const target of live) results.set(target.name, [...(results.get(target.name) ?? []), await measure(target)]);
+    const measureLatency = async (
+      measure: (target: Target) => Promise<LatencyRun>,
+      rounds = ROUNDS,
+    ): Promise<Map<string, LatencyResult>> => {
+      const results = new Map<string, LatencyRound[]>();
+      const steal = new Map<string, { stolen: number; wall: number }>();
+      for (let r = 0; r < rounds; r++) {
+        for (const target of live) {
+          const [stolenBefore, startedAt] = [stealSeconds(), performance.now()];
+          const run = await measure(target);
+          const [stolen, wall] = [stealSeconds() - stolenBefore, (performance.now() - startedAt) / 1000];
+          results.set(target.name, [...(results.get(target.name) ?? []), { ...run, stealPercent: stealPercent(stolen, wall) }]);
+          const sum = steal.get(target.name) ?? { stolen: 0, wall: 0 };
+          steal.set(target.name, { stolen: sum.stolen + stolen, wall: sum.wall + wall });
+        }
       }
-      const out = new Map<string, LatencyRun>();
+      const out = new Map<string, LatencyResult>();
       for (const [name, runsOfTarget] of results) {
         const mid = median(runsOfTarget, (run) => run.p50);
-        if (mid) out.set(name, { ...mid, p99: median(runsOfTarget, (run) => run.p99)?.p99 ?? mid.p99 });
+        const { stolen = 0, wall = 0 } = steal.get(name) ?? {};
+        const stalls = runsOfTarget.flatMap((run) => (run.stallsPerSecond === undefined ? [] : [run.stallsPerSecond]));
+        if (mid)
+          out.set(name, {
+            ...mid,
+            p99: median(runsOfTarget, (run) => run.p99)?.p99 ?? mid.p99,
+            stealPercent: stealPercent(stolen, wall),
+            rounds: runsOfTarget,
+            ...(stalls.length > 0 ? { stallsPerSecond: round(stalls.reduce((sum, value) => sum + value, 0) / stalls.length, 1) } : {}),
+          });
       }
       return out;
     };
@@ -259,12 +314,38 @@ async function main(): Promise<void> {
           workDir: WORK,
         });
     const pace = await buildPace(WORK);
-    const latency = await measureLatency(async (target) => {
-      const result = await runPace(pace, { ...MODERATE, url: `http://127.0.0.1:${target.port}/1k` });
-      return { rps: result.achievedRate, p50: result.p50, p90: result.p90, p99: result.p99, errors: result.errors };
-    });
-    const bursts = await measureLatency(withWrk(BURSTS));
-    const unloaded = await measureLatency(withWrk(UNLOADED));
+    const moderate = (): Promise<Map<string, LatencyResult>> =>
+      measureLatency(async (target) => {
+        const dump = join(WORK, 'moderate-dump.txt');
+        const result = await runPace(pace, { ...MODERATE, url: `http://127.0.0.1:${target.port}/1k`, dump });
+        const stalls = episodes(readDump(dump));
+        return {
+          rps: result.achievedRate,
+          p50: result.p50,
+          p90: result.p90,
+          p99: result.p99,
+          errors: result.errors,
+          stallsPerSecond: stalls.perSecond,
+        };
+      }, MODERATE.rounds);
+    // The latency scenarios with the proxy under test on a CPU of its own (cpus.ts says why).
+    let placed = 'not pinned (--no-pin)';
+    const placement = pin
+      ? placeLatencyRun(
+          live.flatMap((target) => (target.name !== 'direct' && target.process?.child.pid ? [target.process.child.pid] : [])),
+          [upstreamPid],
+        )
+      : undefined;
+    if (placement && 'skipped' in placement) placed = `not pinned: ${placement.skipped}`;
+    else if (placement) placed = placement.label;
+    let latency: Map<string, LatencyResult>, bursts: Map<string, LatencyResult>, unloaded: Map<string, LatencyResult>;
+    try {
+      latency = await moderate();
+      bursts = await measureLatency(withWrk(BURSTS));
+      unloaded = await measureLatency(withWrk(UNLOADED));
+    } finally {
+      if (placement && 'undo' in placement) placement.undo();
+    }
 
     // Long run: 1,000,000 requests through our proxy, RSS sampled.
     let longRun: LongRun | undefined;
@@ -323,7 +404,9 @@ async function main(): Promise<void> {
     print(rows);
 
     const directLatency = latency.get('direct');
-    const latencyRows = [['scenario', 'target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'added p50 ms', 'added p99 ms', 'errors']];
+    const latencyRows = [
+      ['scenario', 'target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'added p50 ms', 'added p99 ms', 'errors', 'steal %', 'stalls/s'],
+    ];
     for (const [scenario, results] of [
       ['moderate', latency],
       ['bursts', bursts],
@@ -341,13 +424,18 @@ async function main(): Promise<void> {
           base ? (result.p50 - base.p50).toFixed(3) : '-',
           base ? (result.p99 - base.p99).toFixed(3) : '-',
           String(result.errors),
+          result.stealPercent.toFixed(2),
+          result.stallsPerSecond === undefined ? '-' : result.stallsPerSecond.toFixed(1),
         ]);
       }
     }
     console.log(
-      `\nLatency, 1 KB, median of ${ROUNDS}: ${MODERATE.label} (${MODERATE.seconds} s after ${MODERATE.warmup} s of warm-up); ${BURSTS.label} (${BURSTS.seconds} s); ${UNLOADED.label} (${UNLOADED.seconds} s).`,
+      `\nLatency, 1 KB, median of ${MODERATE.rounds} (moderate) and ${ROUNDS} (the others): ${MODERATE.label} (${MODERATE.seconds} s after ${MODERATE.warmup} s of warm-up); ${BURSTS.label} (${BURSTS.seconds} s); ${UNLOADED.label} (${UNLOADED.seconds} s).`,
     );
     print(latencyRows);
+    console.log(
+      `CPUs: ${placed}. Steal: CPU time the host took from this machine during the runs (/proc/stat). Stalls/s: episodes of responses of 2 ms or more per second (bench/proxy/episodes.ts).`,
+    );
     for (const target of targets) if (target.skipped) console.log(`${target.name}: skipped — ${target.skipped}`);
     if (rss.length > 0)
       console.log(`\nRSS of our proxy during its runs: ${Math.min(...rss)}–${Math.max(...rss)} MB (${rss.length} samples).`);
@@ -365,6 +453,8 @@ async function main(): Promise<void> {
     const vsNginx = ours1k && nginx1k ? round(ours1k.rps / nginx1k.rps) : null;
     const addedP50Ms = oursLatency && directLatency ? round(oursLatency.p50 - directLatency.p50, 3) : null;
     const addedP99Ms = oursLatency && directLatency ? round(oursLatency.p99 - directLatency.p99, 3) : null;
+    const calm = calmAddedP99(latency, 'strangler');
+    const nginxCalm = calmAddedP99(latency, 'nginx');
     const targetsMet = {
       vsDirect: vsDirect !== null && vsDirect >= 0.35,
       vsNginx: vsNginx !== null && vsNginx >= 0.4,
@@ -374,6 +464,11 @@ async function main(): Promise<void> {
     };
     console.log(
       `\nTargets (1 worker, 1 KB): >= 0.35 × direct ${targetsMet.vsDirect ? 'met' : 'MISSED'}, >= 0.4 × nginx ${targetsMet.vsNginx ? 'met' : 'MISSED'}, added p50 <= 0.3 ms ${targetsMet.addedP50 ? 'met' : 'MISSED'}, added p99 <= 1 ms ${targetsMet.addedP99 ? 'met' : 'MISSED'}.`,
+    );
+    console.log(
+      calm
+        ? `In the ${calm.rounds} of ${MODERATE.rounds} moderate rounds with under ${CALM_STEAL_PERCENT} % steal for both direct and our proxy, our proxy added ${calm.addedP99Ms} ms p99${nginxCalm ? ` (nginx ${nginxCalm.addedP99Ms} ms in its ${nginxCalm.rounds})` : ''}.`
+        : `No moderate round had under ${CALM_STEAL_PERCENT} % steal for both direct and our proxy.`,
     );
     const raw = (result: Measured | undefined): Record<string, number> | null =>
       result
@@ -395,6 +490,9 @@ async function main(): Promise<void> {
         vsNginx,
         addedP50Ms,
         addedP99Ms,
+        addedP99CalmMs: calm?.addedP99Ms ?? null,
+        calmRounds: calm?.rounds ?? 0,
+        nginxAddedP99CalmMs: nginxCalm?.addedP99Ms ?? null,
         burstsAddedP50Ms:
           bursts.get('strangler') && bursts.get('direct')
             ? round((bursts.get('strangler')?.p50 ?? 0) - (bursts.get('direct')?.p50 ?? 0), 3)
@@ -410,6 +508,7 @@ async function main(): Promise<void> {
             ? round((best('strangler', '1m')?.rps ?? 0) / (best('nginx', '1m')?.rps ?? 1))
             : null,
         targetsMet,
+        latencyCpus: placed,
         throughput: Object.fromEntries(
           targets.flatMap((target) => SIZES.map((size) => [`${target.name} ${size}`, raw(best(target.name, size))])),
         ),
@@ -422,6 +521,14 @@ async function main(): Promise<void> {
               p90Ms: round(result.p90, 3),
               p99Ms: round(result.p99, 3),
               errors: result.errors,
+              stealPercent: result.stealPercent,
+              stallsPerSecond: result.stallsPerSecond ?? null,
+              rounds: result.rounds.map((run) => ({
+                p50Ms: round(run.p50, 3),
+                p99Ms: round(run.p99, 3),
+                stealPercent: run.stealPercent,
+                stallsPerSecond: run.stallsPerSecond ?? null,
+              })),
             },
           ]),
         ),
@@ -434,6 +541,7 @@ async function main(): Promise<void> {
               p99Ms: round(result.p99, 3),
               addedP50Ms: round(result.p50 - (bursts.get('direct')?.p50 ?? result.p50), 3),
               addedP99Ms: round(result.p99 - (bursts.get('direct')?.p99 ?? result.p99), 3),
+              stealPercent: result.stealPercent,
             },
           ]),
         ),
@@ -445,6 +553,7 @@ async function main(): Promise<void> {
               p99Ms: round(result.p99, 3),
               addedP50Ms: round(result.p50 - (unloaded.get('direct')?.p50 ?? result.p50), 3),
               addedP99Ms: round(result.p99 - (unloaded.get('direct')?.p99 ?? result.p99), 3),
+              stealPercent: result.stealPercent,
             },
           ]),
         ),

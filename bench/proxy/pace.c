@@ -2,7 +2,7 @@
  * pace: an open-loop HTTP/1.1 load generator with microsecond pacing.
  *
  *   pace --url http://127.0.0.1:PORT/PATH --rate R --seconds S [--connections C]
- *        [--warmup W] [--seed N] [--arrivals poisson|uniform] [--timeout-ms T]
+ *        [--warmup W] [--seed N] [--arrivals poisson|uniform] [--timeout-ms T] [--dump FILE]
  *
  * Requests are scheduled in advance (open loop): request k is due at
  * t_k = t_0 + g_1 + ... + g_k, with exponential gaps of mean 1/R (poisson, from a seeded
@@ -13,6 +13,10 @@
  *
  * One thread, one epoll set, nonblocking sockets, and a timerfd armed at the absolute time
  * of the next event (the next due request or the earliest deadline): no busy waiting.
+ *
+ * --dump FILE writes one line per recorded successful response, "<scheduled time> <latency>":
+ * the time as Unix epoch milliseconds with microseconds (to line up with other processes'
+ * logs), the latency in microseconds. It is how slow responses are seen to come in episodes.
  *
  * stdout: a human summary, then as the last line one line of JSON. Exit codes: 0 run done
  * (errors are reported, not fatal), 1 cannot connect or a system call failed, 2 bad
@@ -60,11 +64,13 @@ struct options {
     long connections, timeout_ms;
     uint64_t seed;
     bool poisson;
+    const char *dump; /* file for one line per recorded response, or NULL */
 };
 
 static const char USAGE[] =
     "usage: pace --url http://HOST:PORT/PATH --rate R --seconds S [--connections C]\n"
     "            [--warmup W] [--seed N] [--arrivals poisson|uniform] [--timeout-ms T]\n"
+    "            [--dump FILE]\n"
     "  --url          plain http:// to a numeric IPv4 host or localhost, with a port\n"
     "  --rate         requests per second, > 0 (at most 1000000)\n"
     "  --seconds      seconds of recorded schedule, > 0\n"
@@ -72,7 +78,8 @@ static const char USAGE[] =
     "  --warmup       seconds of schedule sent first but not recorded, >= 0 (default 0.5)\n"
     "  --seed         PRNG seed for poisson arrivals, an unsigned integer (default 1)\n"
     "  --arrivals     poisson (exponential gaps, default) or uniform (gaps of exactly 1/R)\n"
-    "  --timeout-ms   per-response timeout in ms, 1..3600000 (default 5000)\n";
+    "  --timeout-ms   per-response timeout in ms, 1..3600000 (default 5000)\n"
+    "  --dump         write \"<scheduled epoch ms> <latency us>\" per recorded response to FILE\n";
 
 /* "pace: <message>" on stderr. */
 static void complain(const char *fmt, va_list ap)
@@ -222,6 +229,10 @@ static void parse_options(struct options *o, int argc, char **argv)
             o->timeout_ms = parse_long(name, value, 1, 3600000);
         } else if (strcmp(name, "--seed") == 0) {
             o->seed = parse_u64(name, value);
+        } else if (strcmp(name, "--dump") == 0) {
+            if (value[0] == '\0')
+                bad_arg("--dump needs a file name");
+            o->dump = value;
         } else if (strcmp(name, "--arrivals") == 0) {
             if (strcmp(value, "poisson") == 0)
                 o->poisson = true;
@@ -795,6 +806,10 @@ static int feed(struct conn *c, const char *p, size_t n, size_t *used)
     return c->ps == P_DONE ? 1 : 0;
 }
 
+/* --dump: the open file, and CLOCK_REALTIME minus CLOCK_MONOTONIC at the start, in ns. */
+static FILE *dump_file;
+static uint64_t dump_epoch_offset;
+
 /* The response on c is complete: count it, then reuse the connection (or replace it). */
 static void response_done(struct conn *c, uint64_t now)
 {
@@ -803,6 +818,10 @@ static void response_done(struct conn *c, uint64_t now)
         if (c->status >= 200 && c->status < 400) {
             st.ok++;
             samples_push(&st.latency_us, (now - c->sched) / 1000);
+            if (dump_file) {
+                uint64_t at = c->sched + dump_epoch_offset;
+                fprintf(dump_file, "%" PRIu64 ".%06" PRIu64 " %" PRIu64 "\n", at / 1000000, at % 1000000, (now - c->sched) / 1000);
+            }
         } else {
             st.err_status++;
         }
@@ -1045,6 +1064,15 @@ int main(int argc, char **argv)
     timeout_ns = (uint64_t)opt.timeout_ms * 1000000ull;
     rng_state = opt.seed;
 
+    if (opt.dump) {
+        dump_file = fopen(opt.dump, "w");
+        if (!dump_file)
+            fatal("cannot write --dump file %s: %s", opt.dump, strerror(errno));
+        struct timespec real;
+        clock_gettime(CLOCK_REALTIME, &real);
+        dump_epoch_offset = (uint64_t)real.tv_sec * NS_PER_SEC + (uint64_t)real.tv_nsec - now_ns();
+    }
+
     epfd = epoll_create1(EPOLL_CLOEXEC);
     timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (epfd < 0 || timer_fd < 0)
@@ -1124,5 +1152,7 @@ int main(int argc, char **argv)
         }
     }
     report();
+    if (dump_file && fclose(dump_file) != 0)
+        fatal("writing the --dump file %s: %s", opt.dump, strerror(errno));
     return 0;
 }

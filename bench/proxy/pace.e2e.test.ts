@@ -2,7 +2,7 @@
  * pace against real servers on loopback: the C source compiled with the system compiler,
  * node:http and raw net servers started here, the binary run as a child process.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -156,6 +156,44 @@ describe('pace', () => {
     // wrk's millisecond timers would put the median half a millisecond late.
     expect(Number(lag?.[2])).toBeLessThan(300);
     expect(result.p50).toBeLessThan(5);
+  });
+
+  it('dumps each recorded response: scheduled epoch time in order of schedule, latency matching the summary', async () => {
+    const server = await fast();
+    const dump = join(workDir, 'dump.txt');
+    const before = Date.now();
+    const result = await runPace(pace, { url: server.url, rate: 500, seconds: 1, warmup: 0.2, arrivals: 'uniform', dump });
+    const lines = readFileSync(dump, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(result.requests);
+    const rows = lines.map((line) => {
+      expect(line).toMatch(/^\d{13}\.\d{6} \d+$/);
+      const [at, latency] = line.split(' ').map(Number) as [number, number];
+      return { at, latency };
+    });
+    // The first recorded request is due 0.2 s (the warm-up) after the start; uniform gaps are 2 ms.
+    expect(rows[0]?.at).toBeGreaterThanOrEqual(before + 200);
+    expect(rows[0]?.at).toBeLessThan(Date.now());
+    const gaps = rows.slice(1).map((row, i) => row.at - (rows[i]?.at ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThan(-1.5);
+    expect(gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length).toBeCloseTo(2, 1);
+    const sorted = rows.map((row) => row.latency).sort((a, b) => a - b);
+    expect(sorted[Math.ceil(sorted.length / 2) - 1]! / 1000).toBeCloseTo(result.p50, 2);
+    expect(sorted.at(-1)! / 1000).toBeCloseTo(result.max, 2);
+  });
+
+  it('refuses a --dump file it cannot write with exit code 1, before connecting', async () => {
+    const { code, stderr } = await runRaw([
+      '--url',
+      'http://127.0.0.1:1/',
+      '--rate',
+      '10',
+      '--seconds',
+      '1',
+      '--dump',
+      join(workDir, 'no', 'such'),
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot write --dump file .*no\/such: No such file or directory/);
   });
 
   it('schedules uniform arrivals exactly, and Poisson arrivals repeatably for a seed', async () => {

@@ -51,6 +51,8 @@ export interface PaceOptions {
   arrivals?: 'poisson' | 'uniform';
   /** A response slower than this is an error and its connection is replaced (pace's default: 5000). */
   timeoutMs?: number;
+  /** A file for one line per recorded successful response: scheduled time (Unix epoch ms) and latency (µs). */
+  dump?: string;
 }
 
 /**
@@ -123,6 +125,7 @@ export function paceArgs(options: PaceOptions): string[] {
   if (options.seed !== undefined) args.push('--seed', String(options.seed));
   if (options.arrivals !== undefined) args.push('--arrivals', options.arrivals);
   if (options.timeoutMs !== undefined) args.push('--timeout-ms', String(options.timeoutMs));
+  if (options.dump !== undefined) args.push('--dump', options.dump);
   return args;
 }
 

@@ -72,7 +72,8 @@ export async function waitForPort(running: Running, port: number, timeoutMs = 20
   throw new Error(`${running.name} did not listen on ${port} within ${timeoutMs} ms:\n${running.output()}`);
 }
 
-function childrenOf(pid: number): number[] {
+/** The direct children of `pid` (of all its threads). */
+export function childrenOf(pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
       readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number),
@@ -98,8 +99,8 @@ export function treeRss(pid: number): number {
   return total;
 }
 
-/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on Linux on x86 and arm). */
-const USER_HZ = 100;
+/** Clock ticks per second of /proc/<pid>/stat and /proc/stat times (USER_HZ; 100 on Linux on x86 and arm). */
+export const USER_HZ = 100;
 
 function cpuOf(pid: number): number {
   try {
