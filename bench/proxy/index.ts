@@ -464,11 +464,12 @@ async function main(): Promise<void> {
       vsDirect: vsDirect !== null && vsDirect >= 0.35,
       vsNginx: vsNginx !== null && vsNginx >= 0.4,
       addedP50: addedP50Ms !== null && addedP50Ms <= 0.3,
-      addedP99: addedP99Ms !== null && addedP99Ms <= 1,
+      // Below zero, the direct rounds met more of the host's stalls than ours did: noise, not a pass.
+      addedP99: addedP99Ms !== null && addedP99Ms >= 0 && addedP99Ms <= 1,
       ...(longRun ? { rssFlat: longRun.flat } : {}),
     };
     console.log(
-      `\nTargets (1 worker, 1 KB): >= 0.35 × direct ${targetsMet.vsDirect ? 'met' : 'MISSED'}, >= 0.4 × nginx ${targetsMet.vsNginx ? 'met' : 'MISSED'}, added p50 <= 0.3 ms ${targetsMet.addedP50 ? 'met' : 'MISSED'}, added p99 <= 1 ms ${targetsMet.addedP99 ? 'met' : 'MISSED'}.`,
+      `\nTargets (1 worker, 1 KB): >= 0.35 × direct ${targetsMet.vsDirect ? 'met' : 'MISSED'}, >= 0.4 × nginx ${targetsMet.vsNginx ? 'met' : 'MISSED'}, added p50 <= 0.3 ms ${targetsMet.addedP50 ? 'met' : 'MISSED'}, added p99 <= 1 ms ${targetsMet.addedP99 ? 'met' : addedP99Ms !== null && addedP99Ms < 0 ? 'NOT JUDGED (direct had the higher p99: the host stalled its rounds more)' : 'MISSED'}.`,
     );
     console.log(
       calm
