@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { childrenOf, USER_HZ } from './processes.js';
+import { descendants, USER_HZ } from './processes.js';
 
 export const TASKSET = '/usr/bin/taskset';
 
@@ -46,10 +46,6 @@ export function pinTree(pid: number, cpus: string, alone = false): void {
     if (result.status !== 0 && existsSync(`/proc/${target}`))
       throw new Error(`taskset -a -p -c ${cpus} ${target} failed: ${result.stderr || result.error?.message || ''}`);
   }
-}
-
-function descendants(pid: number): number[] {
-  return childrenOf(pid).flatMap((child) => [child, ...descendants(child)]);
 }
 
 export interface Placement {

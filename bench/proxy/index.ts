@@ -92,8 +92,8 @@ type LatencyRun = Pick<WrkResult, 'rps' | 'p50' | 'p90' | 'p99' | 'errors'> & {
   /** Episodes of responses of 2 ms or more per second (episodes.ts), where the run dumped its responses. */
   stallsPerSecond?: number;
 };
-/** One round of a target, with the CPU time the host took from the machine meanwhile, as a percentage of all it had. */
-type LatencyRound = LatencyRun & { stealPercent: number };
+/** One round of a target, with the CPU time the host took from the machine meanwhile: seconds, and a percentage of all it had. */
+type LatencyRound = LatencyRun & { stolenSeconds: number; wallSeconds: number; stealPercent: number };
 /** The median of a target's rounds, with the hypervisor's steal over all of them, and the rounds. */
 interface LatencyResult extends LatencyRun {
   stealPercent: number;
@@ -281,29 +281,30 @@ async function main(): Promise<void> {
       rounds = ROUNDS,
     ): Promise<Map<string, LatencyResult>> => {
       const results = new Map<string, LatencyRound[]>();
-      const steal = new Map<string, { stolen: number; wall: number }>();
       for (let r = 0; r < rounds; r++) {
         for (const target of live) {
           const [stolenBefore, startedAt] = [stealSeconds(), performance.now()];
           const run = await measure(target);
-          const [stolen, wall] = [stealSeconds() - stolenBefore, (performance.now() - startedAt) / 1000];
-          results.set(target.name, [...(results.get(target.name) ?? []), { ...run, stealPercent: stealPercent(stolen, wall) }]);
-          const sum = steal.get(target.name) ?? { stolen: 0, wall: 0 };
-          steal.set(target.name, { stolen: sum.stolen + stolen, wall: sum.wall + wall });
+          const [stolenSeconds, wallSeconds] = [stealSeconds() - stolenBefore, (performance.now() - startedAt) / 1000];
+          const measured = { ...run, stolenSeconds, wallSeconds, stealPercent: stealPercent(stolenSeconds, wallSeconds) };
+          results.set(target.name, [...(results.get(target.name) ?? []), measured]);
         }
       }
+      const total = (values: number[]): number => values.reduce((sum, value) => sum + value, 0);
       const out = new Map<string, LatencyResult>();
       for (const [name, runsOfTarget] of results) {
         const mid = median(runsOfTarget, (run) => run.p50);
-        const { stolen = 0, wall = 0 } = steal.get(name) ?? {};
         const stalls = runsOfTarget.flatMap((run) => (run.stallsPerSecond === undefined ? [] : [run.stallsPerSecond]));
         if (mid)
           out.set(name, {
             ...mid,
             p99: median(runsOfTarget, (run) => run.p99)?.p99 ?? mid.p99,
-            stealPercent: stealPercent(stolen, wall),
+            stealPercent: stealPercent(
+              total(runsOfTarget.map((run) => run.stolenSeconds)),
+              total(runsOfTarget.map((run) => run.wallSeconds)),
+            ),
             rounds: runsOfTarget,
-            ...(stalls.length > 0 ? { stallsPerSecond: round(stalls.reduce((sum, value) => sum + value, 0) / stalls.length, 1) } : {}),
+            ...(stalls.length > 0 ? { stallsPerSecond: round(total(stalls) / stalls.length, 1) } : {}),
           });
       }
       return out;

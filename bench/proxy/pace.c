@@ -15,7 +15,7 @@
  * of the next event (the next due request or the earliest deadline): no busy waiting.
  *
  * --dump FILE writes one line per recorded successful response, "<scheduled time> <latency>":
- * the time as Unix epoch milliseconds with microseconds (to line up with other processes'
+ * the time as Unix epoch milliseconds with six decimals (to line up with other processes'
  * logs), the latency in microseconds. It is how slow responses are seen to come in episodes.
  *
  * stdout: a human summary, then as the last line one line of JSON. Exit codes: 0 run done

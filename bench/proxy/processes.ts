@@ -73,7 +73,7 @@ export async function waitForPort(running: Running, port: number, timeoutMs = 20
 }
 
 /** The direct children of `pid` (of all its threads). */
-export function childrenOf(pid: number): number[] {
+function childrenOf(pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
       readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number),
@@ -92,11 +92,17 @@ function rssOf(pid: number): number {
   }
 }
 
+/** The children of `pid`, their children, and so on. */
+export function descendants(pid: number): number[] {
+  return childrenOf(pid).flatMap((child) => [child, ...descendants(child)]);
+}
+
+const sumOverTree = (pid: number, of: (pid: number) => number): number =>
+  descendants(pid).reduce((total, child) => total + of(child), of(pid));
+
 /** Resident memory of `pid` and all its descendants, in bytes (0 when it is gone). */
 export function treeRss(pid: number): number {
-  let total = rssOf(pid);
-  for (const child of childrenOf(pid)) total += treeRss(child);
-  return total;
+  return sumOverTree(pid, rssOf);
 }
 
 /** Clock ticks per second of /proc/<pid>/stat and /proc/stat times (USER_HZ; 100 on Linux on x86 and arm). */
@@ -116,9 +122,7 @@ function cpuOf(pid: number): number {
 
 /** CPU seconds (user + system) used so far by `pid` and its live descendants. */
 export function treeCpuSeconds(pid: number): number {
-  let total = cpuOf(pid);
-  for (const child of childrenOf(pid)) total += treeCpuSeconds(child);
-  return total;
+  return sumOverTree(pid, cpuOf);
 }
 
 /** Samples `treeRss(pid)` every `everyMs` until stopped; returns the samples in MB. */
