@@ -20,13 +20,13 @@
  * `headersTimeout` of its first byte (or of the connection's start or last answer) gets a
  * 408 as node:http gives it, and an idle keep-alive connection is closed after `keepAliveTimeout`.
  */
-import { EventEmitter } from 'node:events';
 import { IncomingMessage, STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { onClientError } from './client-errors.js';
 import { isField, TOKEN } from './headers.js';
 import type { InboundHandler, InboundRequest, InboundResponse } from './inbound.js';
 import { HTTPParser, METHODS, headFields, type Parser, type ParserClass } from './llhttp.js';
+import { readInto } from './socket-reads.js';
 
 export interface FrontOptions {
   maxHeaderSize: number;
@@ -68,18 +68,53 @@ const COPY_BELOW = 16 * 1024;
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const LAST_CHUNK = '0\r\n\r\n';
 const HEADERS_TIMEOUT = Object.assign(new Error('request head not received in time'), { code: 'HPE_HEADERS_TIMEOUT' });
+/**
+ * Client connections read into this one buffer (socket-reads.ts) instead of a new allocation
+ * per read. A read is parsed there and then; whatever outlives that (a partial head,
+ * pipelined bytes, a connection handed to node:http) is copied out (`kept`).
+ */
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
 
 let dateSecond = -1;
-let dateText = '';
-/** The Date field, formatted once a second. */
-function httpDate(): string {
+let dateLine = '';
+/** The Date field line, formatted once a second. */
+function httpDateLine(): string {
   const now = Date.now();
   const second = Math.floor(now / 1000);
   if (second !== dateSecond) {
     dateSecond = second;
-    dateText = new Date(now).toUTCString();
+    dateLine = `Date: ${new Date(now).toUTCString()}\r\n`;
   }
-  return dateText;
+  return dateLine;
+}
+
+const statusLines = new Map<number, string>();
+/** `HTTP/1.1 200 OK\r\n`, made once per status code. */
+function statusLine(status: number): string {
+  let line = statusLines.get(status);
+  if (line === undefined) {
+    line = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
+    statusLines.set(status, line);
+  }
+  return line;
+}
+
+/** `data` itself, or a copy when it lies in READ_BUFFER (which the next read overwrites). */
+const kept = (data: Buffer): Buffer => (data.buffer === READ_BUFFER.buffer ? Buffer.from(data) : data);
+
+/** The listeners `once` took for one event: nearly always one, so no array for it. */
+type Listeners = (() => void) | Array<() => void> | undefined;
+
+const addListener = (listeners: Listeners, listener: () => void): Listeners => {
+  if (listeners === undefined) return listener;
+  if (typeof listeners === 'function') return [listeners, listener];
+  listeners.push(listener);
+  return listeners;
+};
+
+function callAll(listeners: Listeners): void {
+  if (typeof listeners === 'function') listeners();
+  else if (listeners !== undefined) for (const listener of listeners) listener();
 }
 
 interface Head {
@@ -117,8 +152,11 @@ class FrontRequest implements InboundRequest {
   }
 }
 
-/** The answer to one FrontRequest, written straight to the client socket. */
-class FrontResponse extends EventEmitter implements InboundResponse {
+/**
+ * The answer to one FrontRequest, written straight to the client socket. Not an
+ * EventEmitter: the handler asks only for `close` and `drain` once, which two fields hold.
+ */
+class FrontResponse implements InboundResponse {
   headersSent = false;
   writableFinished = false;
   statusCode = 200;
@@ -129,6 +167,8 @@ class FrontResponse extends EventEmitter implements InboundResponse {
   private bodiless = false;
   private ended = false;
   private closed = false;
+  private closeListeners: Listeners;
+  private drainListeners: Listeners;
 
   constructor(
     private readonly connection: FrontConnection,
@@ -136,8 +176,13 @@ class FrontResponse extends EventEmitter implements InboundResponse {
     private readonly isHead: boolean,
     keepAlive: boolean,
   ) {
-    super();
     this.keepAlive = keepAlive;
+  }
+
+  once(event: 'close' | 'drain', listener: () => void): this {
+    if (event === 'close') this.closeListeners = addListener(this.closeListeners, listener);
+    else this.drainListeners = addListener(this.drainListeners, listener);
+    return this;
   }
 
   get destroyed(): boolean {
@@ -151,7 +196,7 @@ class FrontResponse extends EventEmitter implements InboundResponse {
   writeHead(status: number, headers: string[] | OutgoingHttpHeaders): this {
     if (this.headersSent) throw new Error('the response head was already written');
     const fields = Array.isArray(headers) ? headers : flatten(headers);
-    let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
+    let head = statusLine(status);
     let length = false;
     let date = false;
     let close = false;
@@ -169,9 +214,9 @@ class FrontResponse extends EventEmitter implements InboundResponse {
     }
     this.statusCode = status;
     this.bodiless = this.isHead || status === 204 || status === 304 || (status >= 100 && status < 200);
-    if (!date) head += `Date: ${httpDate()}\r\n`;
+    if (!date) head += httpDateLine();
     if (close || this.connection.closing()) this.keepAlive = false;
-    if (this.keepAlive) head += `Connection: keep-alive\r\nKeep-Alive: timeout=${this.connection.keepAliveSeconds}\r\n`;
+    if (this.keepAlive) head += this.connection.keepAliveLines;
     else if (!close) head += 'Connection: close\r\n';
     if (!this.bodiless && !length && !chunked) {
       head += 'Transfer-Encoding: chunked\r\n';
@@ -195,7 +240,8 @@ class FrontResponse extends EventEmitter implements InboundResponse {
     this.ended = true;
     if (!this.headersSent) this.writeHead(200, []);
     if (this.destroyed) return this;
-    const done = (error?: Error | null): void => (error ? this.clientClosed() : this.finished());
+    // One callback per connection, not per answer: the connection's answer is this one until it is out.
+    const done = this.connection.written;
     const data = body === undefined || this.bodiless ? undefined : Buffer.from(body);
     if (data !== undefined && data.length > 0) this.send(data, true, done);
     else if (this.chunked) this.socket.write(this.takeHead() + LAST_CHUNK, 'latin1', done);
@@ -218,16 +264,31 @@ class FrontResponse extends EventEmitter implements InboundResponse {
   clientClosed(): void {
     if (this.closed) return;
     this.closed = true;
-    this.emit('close');
+    this.emitClose();
   }
 
-  private finished(): void {
+  /** The last write of this answer completed (`error`: it failed, the connection is gone). */
+  written(error: Error | null | undefined): void {
+    if (error) return this.clientClosed();
     if (this.closed) return;
     this.writableFinished = true;
     this.closed = true;
-    this.emit('finish');
-    this.emit('close');
+    this.emitClose();
     this.connection.answered(this);
+  }
+
+  /** The socket's buffer emptied. */
+  drained(): void {
+    const listeners = this.drainListeners;
+    this.drainListeners = undefined;
+    callAll(listeners);
+  }
+
+  private emitClose(): void {
+    const listeners = this.closeListeners;
+    this.closeListeners = undefined;
+    this.drainListeners = undefined;
+    callAll(listeners);
   }
 
   private takeHead(): string {
@@ -306,6 +367,15 @@ class FrontConnection {
   private response: FrontResponse | undefined;
   private pumping = false;
   private paused = false;
+  /** Handed to node:http: reads that still reach this connection's callback go to the socket's readers. */
+  private handedOver = false;
+  /** Reads land in READ_BUFFER (socket-reads.ts); else each is a buffer of its own, as a 'data' event. */
+  private readonly sharedBuffer: boolean;
+
+  /** The write callback of every answer's last write. */
+  readonly written = (error?: Error | null): void => {
+    this.response?.written(error);
+  };
 
   constructor(
     private readonly front: FrontServer,
@@ -344,7 +414,8 @@ class FrontConnection {
       // 2: stop at the end of this head, whatever follows (a body goes to node:http, which reads the request again).
       return 2;
     };
-    socket.on('data', this.onData);
+    this.sharedBuffer = readInto(socket, READ_BUFFER, this.onRead);
+    if (!this.sharedBuffer) socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('error', noop);
     socket.on('close', this.onClose);
@@ -353,11 +424,14 @@ class FrontConnection {
 
   private resetParser(): void {
     const parserClass = HTTPParser as ParserClass;
-    this.parser.initialize(parserClass.REQUEST, {}, this.front.options.maxHeaderSize, parserClass.kLenientNone);
+    // The connection is the parser's async resource for every request on it: a fresh object per
+    // request would be one more allocation for nothing (nothing here keys state on it).
+    this.parser.initialize(parserClass.REQUEST, this, this.front.options.maxHeaderSize, parserClass.kLenientNone);
   }
 
-  get keepAliveSeconds(): number {
-    return Math.floor(this.front.options.keepAliveTimeout / 1000);
+  /** `Connection: keep-alive` and the `Keep-Alive: timeout=…` hint, as response field lines. */
+  get keepAliveLines(): string {
+    return this.front.keepAliveLines;
   }
 
   /** Answers close their connection: the proxy is shutting down. */
@@ -365,13 +439,22 @@ class FrontConnection {
     return this.front.options.draining();
   }
 
+  /** A read into READ_BUFFER. */
+  private readonly onRead = (length: number): boolean => {
+    const data = READ_BUFFER.subarray(0, length);
+    // node:http has let go of the connection (an upgrade): its new owner reads 'data' events.
+    if (this.handedOver) return this.socket.push(Buffer.from(data));
+    this.onData(data);
+    return true;
+  };
+
   private readonly onData = (chunk: Buffer): void => {
     if (this.state !== State.Answering) {
       this.read(chunk);
       this.pump();
       return;
     }
-    (this.queued ??= []).push(chunk);
+    (this.queued ??= []).push(kept(chunk));
     this.queuedBytes += chunk.length;
     if (!this.paused && this.queuedBytes > MAX_QUEUED) {
       this.paused = true;
@@ -413,7 +496,7 @@ class FrontConnection {
     // A refused head: node:http reads it again and answers it as it would (400, 431).
     if (parsed instanceof Error || (head !== undefined && !eligible(head))) return this.handOver(data);
     if (head === undefined) {
-      (this.partial ??= []).push(data);
+      (this.partial ??= []).push(kept(data));
       return;
     }
     // A fresh parser for the next message: going on after the stop at a head is not the same
@@ -421,7 +504,7 @@ class FrontConnection {
     this.resetParser();
     this.partial = undefined;
     if (parsed < data.length) {
-      this.queued = [data.subarray(parsed)];
+      this.queued = [kept(data.subarray(parsed))];
       this.queuedBytes = data.length - parsed;
     }
     this.answer(head);
@@ -459,6 +542,7 @@ class FrontConnection {
   /** From the request `data` belongs to on, node:http serves the connection: it reads that request from its first byte. */
   private handOver(data: Buffer): void {
     this.gone();
+    this.handedOver = true;
     const socket = this.socket;
     socket.removeListener('data', this.onData);
     socket.removeListener('end', this.onEnd);
@@ -466,7 +550,8 @@ class FrontConnection {
     socket.removeListener('close', this.onClose);
     socket.removeListener('drain', this.onDrain);
     this.parser.close();
-    const bytes = this.partial === undefined ? data : Buffer.concat([...this.partial, data]);
+    // node:http's parser hands on slices of what it reads (body bytes): never READ_BUFFER's.
+    const bytes = this.partial === undefined ? kept(data) : Buffer.concat([...this.partial, data]);
     this.partial = undefined;
     this.front.handOver(socket, bytes);
     if (this.paused) socket.resume();
@@ -474,7 +559,7 @@ class FrontConnection {
 
   /** The socket's buffer emptied: told to the response being written (a listener on the socket would outlive it). */
   private readonly onDrain = (): void => {
-    this.response?.emit('drain');
+    this.response?.drained();
   };
 
   private readonly onEnd = (): void => {
@@ -539,12 +624,14 @@ function eligible(head: Head): boolean {
 class FrontServer implements Front {
   private readonly all = new Set<FrontConnection>();
   private readonly sweeper: NodeJS.Timeout;
+  readonly keepAliveLines: string;
 
   constructor(
     private readonly server: Server,
     readonly options: FrontOptions,
     private readonly nodeListeners: Array<(socket: Socket) => void>,
   ) {
+    this.keepAliveLines = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(options.keepAliveTimeout / 1000)}\r\n`;
     this.sweeper = setInterval(() => {
       const now = Date.now();
       for (const connection of this.all) connection.expire(now);

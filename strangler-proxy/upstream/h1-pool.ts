@@ -176,7 +176,7 @@ class H1Connection {
     this.socket = socket;
     socket.setNoDelay(true);
     const parser = new parserClass();
-    parser.initialize(parserClass.RESPONSE, {}, 0, parserClass.kLenientNone);
+    parser.initialize(parserClass.RESPONSE, this, 0, parserClass.kLenientNone);
     // Past 32 fields (and for trailers) llhttp hands fields over in batches before the head completes.
     parser[parserClass.kOnHeaders] = (headers: string[]) => {
       (this.headerPairs ??= []).push(...headers);
@@ -322,7 +322,7 @@ class H1Connection {
       return;
     }
     // The parser stopped at the head; it starts afresh for the next response.
-    this.parser.initialize(this.parserClass.RESPONSE, {}, 0, this.parserClass.kLenientNone);
+    this.parser.initialize(this.parserClass.RESPONSE, this, 0, this.parserClass.kLenientNone);
     this.responseDone = true;
     this.deadline = 0;
     call.onComplete();
