@@ -6,6 +6,11 @@
  * beyond BODY_BUFFER_BYTES. A diverted request that fails falls back to the monolith when that is safe:
  * always for idempotent bodiless requests, and for any request the upstream surely never
  * saw (connection refused) whose body has not been read yet.
+ *
+ * Each request is one `Exchange`: its retries, fallback and delivery are state and methods
+ * on that object, not closures made at every step, so that besides it a request costs the
+ * heap here little more than two bound functions (the upstream settle, the client's close
+ * listener) and the request handed to the upstream client.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -17,9 +22,9 @@ import { decide, stickyKey, type CompiledRoute, type RequestFacts } from '../rou
 import { readSmallBody, type ShadowTrip } from '../shadow/trip.js';
 import type { Instance } from '../upstream/instance.js';
 import type { UpstreamService } from '../upstream/service.js';
-import { clientResponseFields, upstreamRequestHeaders } from './headers.js';
+import { clientResponseFields, upstreamRequestHeaders, type ForwardContext } from './headers.js';
 import { bodyStream, type InboundHandler, type InboundRequest, type InboundResponse } from './inbound.js';
-import { IDEMPOTENT, type BodySink, type UpstreamResponse } from './upstream-call.js';
+import { IDEMPOTENT, type BodySink, type Settle, type UpstreamResponse } from './upstream-call.js';
 import { CLIENT_GONE, NO_INSTANCE, classifyFailure, sendProxyError, type FailureClass } from './upstream-errors.js';
 
 export interface HandlerOptions {
@@ -30,43 +35,14 @@ export interface HandlerOptions {
   draining: () => boolean;
 }
 
-interface Exchange {
-  req: InboundRequest;
-  res: InboundResponse;
-  state: ProxyState;
-  facts: RequestFacts;
-  pathAndQuery: string;
-  hasBody: boolean;
-  /** May be sent again: idempotent and without a body. */
-  replayable: boolean;
-  route: CompiledRoute | undefined;
-  started: number;
-  diverted: boolean;
-  fallback: boolean;
-  retries: number;
-  headers: string[] | undefined;
-  /** The attempt in progress: aborted when the client goes away before the answer is complete. */
-  call: UpstreamResponse | undefined;
-  clientGone: boolean;
-  /** This request is copied to the shadow side (routes with `shadow` only). */
-  shadow: ShadowTrip | undefined;
-  /** The request body, when it was buffered for a shadow copy (then sent from here, not streamed). */
-  body: Buffer | undefined;
-  /** `finish` ran: counted, logged and the state released, once. */
-  finished: boolean;
-  /** Set while a response is being delivered: told when the client connection's response closes. */
-  onClose: ((failed: boolean) => void) | undefined;
-}
-
-type Attempt =
-  | { ok: true; response: UpstreamResponse; instance: Instance; service: UpstreamService }
-  | { ok: false; failure: FailureClass; instance: Instance | undefined; service: UpstreamService };
-
 /** Response bytes held for a slow client before the upstream is paused (per request). */
 const BODY_BUFFER_BYTES = 128 * 1024;
 
 /** The abort reason given to the upstream call when the client hangs up (classified as CLIENT_GONE through `clientGone`). */
 const CLIENT_ABORTED = Object.assign(new Error('the client went away'), { code: 'UND_ERR_ABORTED' });
+
+/** `Instance.onAnswer`'s ejection check for an answer below 500, which never ejects. */
+const NEVER = (): boolean => false;
 
 function requestHasBody(req: InboundRequest): boolean {
   if (req.bodiless === true) return false;
@@ -75,339 +51,428 @@ function requestHasBody(req: InboundRequest): boolean {
 }
 
 /**
- * What the router looks at. The header object is built on first use (a prototype getter:
- * a getter in an object literal costs V8's slow path on every request): only a route
- * matching on headers, or sticky by header or cookie, reads it.
+ * One client request, from the route decision to the end of its answer. It is also what
+ * the router looks at (RequestFacts), what upstreamRequestHeaders reads (ForwardContext)
+ * and where the chosen answer's body goes (BodySink). Every field is declared here and
+ * set at construction, in one order, so that V8 gives all exchanges one shape.
+ *
+ * Attempts run one at a time: the next one (a retry, or the fallback to the monolith) is
+ * sent from the previous one's settle, so the attempt in flight and the outcome of the
+ * last one live here, and one bound `settle` serves them all.
  */
-class Facts implements RequestFacts {
+class Exchange implements RequestFacts, ForwardContext, BodySink {
+  readonly state: ProxyState;
+  readonly method: string;
+  /** The path without the query string. */
+  readonly path: string;
   readonly clientAddress: string;
+  readonly pathAndQuery: string;
+  hasBody = false;
+  /** May be sent again: idempotent and without a body. */
+  replayable = false;
+  route: CompiledRoute | undefined = undefined;
+  readonly started: number;
+  diverted = false;
+  fallback = false;
+  retries = 0;
+  /** The fields sent upstream, built for the first attempt. */
+  upstreamHeaders: string[] | undefined = undefined;
+  /** The attempt in progress: aborted when the client goes away before the answer is complete. */
+  call: UpstreamResponse | undefined = undefined;
+  clientGone = false;
+  /** This request is copied to the shadow side (routes with `shadow` only). */
+  shadow: ShadowTrip | undefined = undefined;
+  /** The request body, when it was buffered for a shadow copy (then sent from here, not streamed). */
+  body: Buffer | undefined = undefined;
+  /** `finish` ran: counted, logged and the state released, once. */
+  finished = false;
+
+  /** The service being tried (the monolith until `divert` picks the route's), with what `tryService` was given for it. */
+  service: UpstreamService;
+  upstreamPath = '';
+  attempts = 0;
+  retry5xx = false;
+  /** The service is the route's: once its attempts are over, a repeatable outcome goes to the monolith if the route allows. */
+  mayFallBack = false;
+  /** Retries made on this service so far. */
+  round = 0;
+  /** The balancer's key for sticky picks, on this service and for the shadow copy. */
+  hashKey = '';
+
+  /** The last attempt's instance: undefined when none could be picked. */
+  instance: Instance | undefined = undefined;
+  /** When that attempt was sent: its latency counts from here. */
+  sentAt = 0;
+  /** Its answer, from the head on; undefined when it failed. */
+  response: UpstreamResponse | undefined = undefined;
+  /** Why it failed: read when `response` is undefined. */
+  failure: FailureClass = NO_INSTANCE;
+
+  /** The answer's head went out and its body is on its way: `delivered` has not run yet. */
+  delivering = false;
+  /** The shadow copy started for the answer being delivered. */
+  trip: ShadowTrip | undefined = undefined;
+  /** `resumeUpstream`, bound the first time the client's socket buffer fills. */
+  onDrain: (() => void) | undefined = undefined;
+  readonly settle: Settle = this.settled.bind(this);
 
   constructor(
-    readonly method: string,
-    readonly path: string,
-    private readonly req: InboundRequest,
+    readonly options: HandlerOptions,
+    readonly req: InboundRequest,
+    readonly res: InboundResponse,
   ) {
+    this.state = options.runtime.acquire();
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    this.method = req.method ?? 'GET';
+    this.path = queryAt === -1 ? url : url.slice(0, queryAt);
     this.clientAddress = req.socket.remoteAddress ?? '';
+    this.pathAndQuery = url;
+    this.started = performance.now();
+    this.service = this.state.monolith;
   }
 
+  /**
+   * RequestFacts: a getter, not a field, because reading `req.headers` builds the header
+   * object (FrontRequest builds it on first use); only a route matching on headers, or
+   * sticky by header or cookie, reads it.
+   */
   get headers(): IncomingHttpHeaders {
     return this.req.headers;
   }
-}
 
-export function createRequestHandler(options: HandlerOptions): InboundHandler {
-  const { runtime, logger, observer } = options;
-  const accessLog = (): boolean => runtime.current.config.accessLog;
+  // ForwardContext, for the fields sent upstream: the scheme the client used, and this config's forwarding settings.
 
-  const finish = (exchange: Exchange, status: number, target: string, instance: string | undefined): void => {
-    if (exchange.finished) return;
-    exchange.finished = true;
-    runtime.release(exchange.state);
-    const durationMs = performance.now() - exchange.started;
-    const route = exchange.route;
+  get proto(): string {
+    return 'encrypted' in this.req.socket ? 'https' : 'http';
+  }
+
+  get trustForwarded(): boolean {
+    return this.state.config.trustForwarded;
+  }
+
+  get preserveHost(): boolean {
+    return this.state.config.preserveHost;
+  }
+
+  start(): void {
+    this.res.once('close', this.closed.bind(this));
+    // Origin-form only (RFC 9112 §3.2.1): this is a reverse proxy, not a forward proxy.
+    if (this.path.charCodeAt(0) !== 47 /* / */ || hasDotSegment(this.path)) {
+      sendProxyError(this.res, 400, { reason: 'the request target must be an origin-form path without . or .. segments' }, true);
+      this.finish(400, 'proxy', undefined);
+      return;
+    }
+    this.hasBody = requestHasBody(this.req);
+    this.replayable = !this.hasBody && IDEMPOTENT.has(this.method);
+    try {
+      this.route = this.state.table.match(this);
+      this.run();
+    } catch (error) {
+      this.internalError(error);
+    }
+  }
+
+  /** The client's response closed: before it was complete, the client went away. */
+  private closed(): void {
+    const failed = !this.res.writableFinished;
+    if (failed) {
+      this.clientGone = true;
+      this.call?.abort(CLIENT_ABORTED);
+    }
+    this.delivered(failed);
+  }
+
+  private finish(status: number, target: string, instance: string | undefined): void {
+    if (this.finished) return;
+    this.finished = true;
+    const { runtime, logger, observer } = this.options;
+    runtime.release(this.state);
+    const durationMs = performance.now() - this.started;
+    const route = this.route;
     if (route && status >= 500) route.counters.errors++;
     observer?.onRequest({
       route: route?.id,
       target,
       instance,
-      method: exchange.facts.method,
+      method: this.method,
       status,
       durationMs,
-      diverted: exchange.diverted,
-      fallback: exchange.fallback,
-      retries: exchange.retries,
+      diverted: this.diverted,
+      fallback: this.fallback,
+      retries: this.retries,
     });
-    if (accessLog()) {
+    if (runtime.current.config.accessLog) {
       logger.info('request', {
-        method: exchange.facts.method,
-        path: exchange.facts.path,
+        method: this.method,
+        path: this.path,
         status,
         route: route?.id,
         target,
         instance,
         ms: Math.round(durationMs * 1000) / 1000,
-        diverted: exchange.diverted,
-        fallback: exchange.fallback,
-        retries: exchange.retries,
-        client: exchange.facts.clientAddress,
+        diverted: this.diverted,
+        fallback: this.fallback,
+        retries: this.retries,
+        client: this.clientAddress,
       });
     }
-  };
-
-  /** One attempt on `instance`; `done` gets its outcome (possibly before this returns). */
-  const send = (exchange: Exchange, service: UpstreamService, instance: Instance, path: string, done: (attempt: Attempt) => void): void => {
-    const { req, state } = exchange;
-    const routeTimeouts = exchange.route?.config.timeouts;
-    exchange.headers ??= upstreamRequestHeaders(req.rawHeaders, {
-      clientAddress: exchange.facts.clientAddress,
-      proto: 'encrypted' in req.socket ? 'https' : 'http',
-      trustForwarded: state.config.trustForwarded,
-      preserveHost: state.config.preserveHost,
-    });
-    const sentAt = performance.now();
-    instance.onStart(Date.now());
-    const settle = (outcome: UpstreamResponse | Error): void => {
-      let attempt: Attempt;
-      if (outcome instanceof Error) {
-        // A client that hangs up mid-upload makes the upload fail: not the instance's fault.
-        const failure = exchange.clientGone ? CLIENT_GONE : classifyFailure(outcome);
-        if (failure.clientGone) instance.onAbandoned();
-        else instance.onFailure(Date.now());
-        attempt = { ok: false, failure, instance, service };
-      } else {
-        const now = Date.now();
-        instance.onAnswer(outcome.statusCode, performance.now() - sentAt, now, () => service.mayEject(now));
-        attempt = { ok: true, response: outcome, instance, service };
-      }
-      // Called from the upstream's parser: a throw here must end this exchange, not the connection's reader.
-      try {
-        done(attempt);
-      } catch (error) {
-        internalError(exchange, error);
-      }
-    };
-    const call = instance.client.dispatch(
-      {
-        path,
-        method: exchange.facts.method,
-        headers: exchange.headers,
-        body: exchange.body ?? (exchange.hasBody ? bodyStream(req) : null),
-        headersTimeout: (exchange.diverted ? routeTimeouts?.headers : undefined) ?? state.config.timeouts.upstreamHeaders,
-        bodyTimeout: (exchange.diverted ? routeTimeouts?.body : undefined) ?? state.config.timeouts.upstreamBody,
-      },
-      settle,
-    );
-    exchange.call = call;
-    if (exchange.clientGone) call.abort(CLIENT_ABORTED);
-  };
-
-  /** May this failed attempt be repeated elsewhere (another instance, or the monolith)? */
-  const repeatable = (exchange: Exchange, attempt: Attempt): boolean => {
-    if (attempt.ok) return exchange.replayable && attempt.response.statusCode >= 500;
-    if (attempt.failure.clientGone) return false;
-    if (exchange.replayable) return true;
-    return attempt.failure.notSent && (exchange.body !== undefined || !exchange.req.readableDidRead);
-  };
-
-  /** Tries `service`, retrying on other instances within the route's attempts and the budget. */
-  const tryService = (
-    exchange: Exchange,
-    service: UpstreamService,
-    path: string,
-    attempts: number,
-    retry5xx: boolean,
-    done: (attempt: Attempt) => void,
-  ): void => {
-    const hashKey = (exchange.route ? stickyKey(exchange.route, exchange.facts) : undefined) ?? exchange.facts.clientAddress;
-    runtime.budget.onRequest();
-    const first = service.pick(Date.now(), hashKey);
-    if (!first) return done({ ok: false, failure: NO_INSTANCE, instance: undefined, service });
-    let round = 0;
-    const next = (attempt: Attempt): void => {
-      if (!repeatable(exchange, attempt) || round >= attempts || (attempt.ok && !retry5xx)) return done(attempt);
-      // No other instance, or no budget: the caller falls back or hands this answer on.
-      const other = service.pick(Date.now(), hashKey, attempt.instance);
-      if (!other || !runtime.budget.tryRetry()) return done(attempt);
-      discard(attempt);
-      exchange.retries++;
-      round++;
-      send(exchange, service, other, path, next);
-    };
-    send(exchange, service, first, path, next);
-  };
-
-  const discard = (attempt: Attempt): void => {
-    if (!attempt.ok) return;
-    attempt.instance.onEnd();
-    attempt.response.dump();
-  };
-
-  const deliver = (exchange: Exchange, attempt: Attempt): void => {
-    const { res } = exchange;
-    const target = attempt.service.name;
-    const shadow = exchange.shadow;
-    if (shadow !== undefined && (!attempt.ok || exchange.clientGone || exchange.fallback)) {
-      shadow.skip(exchange.fallback ? 'the primary fell back to the monolith' : 'the primary failed');
-    }
-    if (!attempt.ok) {
-      if (attempt.failure.clientGone || res.destroyed) {
-        res.destroy();
-        finish(exchange, 499, target, attempt.instance?.key);
-        return;
-      }
-      sendProxyError(
-        res,
-        attempt.failure.status,
-        { route: exchange.route?.id, upstream: target, instance: attempt.instance?.key, reason: attempt.failure.reason },
-        options.draining(),
-      );
-      finish(exchange, attempt.failure.status, target, attempt.instance?.key);
-      return;
-    }
-    const { response, instance } = attempt;
-    if (exchange.clientGone) {
-      response.abort(CLIENT_ABORTED);
-      instance.onEnd();
-      finish(exchange, 499, target, instance.key);
-      return;
-    }
-    const headers = clientResponseFields(response.rawHeaders);
-    if (exchange.state.config.exposeUpstream) {
-      headers.push('x-strangler-upstream', target);
-      if (exchange.route) headers.push('x-strangler-route', exchange.route.id);
-    }
-    if (options.draining()) headers.push('connection', 'close');
-    res.writeHead(response.statusCode, headers);
-    // Fire and forget: the copy is sent now and compared after both ends; the client never waits for it.
-    const trip = shadow !== undefined && !exchange.fallback ? shadow : undefined;
-    if (trip !== undefined) {
-      const route = exchange.route;
-      trip.start(target, response.statusCode, response.headers, {
-        monolith: exchange.state.monolith,
-        services: exchange.state.services,
-        rewrite: route ? route.rewrite : (pathAndQuery) => pathAndQuery,
-        upstreamHeaders: exchange.headers ?? [],
-        hashKey: (route ? stickyKey(route, exchange.facts) : undefined) ?? exchange.facts.clientAddress,
-      });
-    }
-    let ended = false;
-    const end = (failed: boolean): void => {
-      if (ended) return;
-      ended = true;
-      instance.onEnd();
-      if (failed) {
-        response.abort(CLIENT_ABORTED);
-        res.destroy();
-      }
-      trip?.primaryEnded(!failed);
-      finish(exchange, response.statusCode, target, instance.key);
-    };
-    exchange.onClose = end;
-    // Straight from the upstream parser to the client socket; a full socket buffer pauses the upstream.
-    const resume = (): void => response.resume();
-    const sink: BodySink = {
-      data: (chunk) => {
-        trip?.onPrimaryData(chunk);
-        // Past the socket's own high-water mark, keep reading up to BODY_BUFFER_BYTES before
-        // pausing the upstream: pausing at every full 16 KB socket buffer stalls large bodies.
-        if (res.write(chunk) || res.writableLength < BODY_BUFFER_BYTES) return true;
-        res.once('drain', resume);
-        return false;
-      },
-      end: () => res.end(),
-      error: () => end(true),
-    };
-    response.attach(sink);
-  };
+  }
 
   /** The route's shadow copy is set up (its body buffered when it needs one), then `divert`. */
-  const run = (exchange: Exchange): void => {
-    const { route, state } = exchange;
+  private run(): void {
+    const { route, state } = this;
     if (route) {
       route.counters.matched++;
       const plan = state.shadows?.get(route.id);
       if (plan !== undefined) {
-        const trip = plan.begin(exchange.facts.method, exchange.pathAndQuery, exchange.req.headers, exchange.hasBody);
-        exchange.shadow = trip;
+        const trip = plan.begin(this.method, this.pathAndQuery, this.req.headers, this.hasBody);
+        this.shadow = trip;
         if (trip?.needsBody) {
           // Small (Content-Length within maxBodyBytes): buffered once, sent to both sides.
-          readSmallBody(bodyStream(exchange.req)).then(
+          readSmallBody(bodyStream(this.req)).then(
             (body) => {
               trip.body = body;
               if (body === undefined) {
                 trip.skip('the client did not send the whole request body');
-                exchange.shadow = undefined;
-              } else exchange.body = body;
-              divert(exchange);
+                this.shadow = undefined;
+              } else this.body = body;
+              this.divert();
             },
-            (error: unknown) => internalError(exchange, error),
+            (error: unknown) => this.internalError(error),
           );
           return;
         }
       }
     }
-    divert(exchange);
-  };
+    this.divert();
+  }
 
   /** The route's service when the weight says so (falling back to the monolith when allowed), else the monolith. */
-  const divert = (exchange: Exchange): void => {
-    const { route, state } = exchange;
-    const service = route && decide(route, exchange.facts) ? state.services.get(route.config.service) : undefined;
-    if (route === undefined || service === undefined) return toMonolith(exchange);
-    exchange.diverted = true;
+  private divert(): void {
+    const { route, state } = this;
+    const service = route && decide(route, this) ? state.services.get(route.config.service) : undefined;
+    if (route === undefined || service === undefined) return this.toMonolith();
+    this.diverted = true;
     route.counters.diverted++;
-    tryService(exchange, service, route.rewrite(exchange.pathAndQuery), route.config.retries.attempts, true, (attempt) => {
-      if (!route.config.fallback || !repeatable(exchange, attempt)) return deliver(exchange, attempt);
-      discard(attempt);
-      exchange.fallback = true;
-      route.counters.fallbacks++;
-      toMonolith(exchange);
-    });
-  };
+    this.tryService(service, route.rewrite(this.pathAndQuery), route.config.retries.attempts, true, route.config.fallback);
+  }
 
   // The monolith's own 5xx answers are passed on; only unreachable instances are retried.
-  const toMonolith = (exchange: Exchange): void =>
-    tryService(exchange, exchange.state.monolith, exchange.pathAndQuery, 1, false, (attempt) => deliver(exchange, attempt));
+  private toMonolith(): void {
+    this.tryService(this.state.monolith, this.pathAndQuery, 1, false, false);
+  }
 
-  const internalError = (exchange: Exchange, error: unknown): void => {
-    exchange.shadow?.skip('internal proxy error');
-    logger.error('proxy request failed', { error, path: exchange.facts.path });
-    if (exchange.finished) {
-      exchange.res.destroy();
-      return;
-    }
-    sendProxyError(exchange.res, 502, { route: exchange.route?.id, reason: 'internal proxy error' }, true);
-    finish(exchange, 502, 'proxy', undefined);
-  };
+  /** Tries `service`, retrying on other instances within `attempts` and the budget; then `serviceOver`. */
+  private tryService(service: UpstreamService, path: string, attempts: number, retry5xx: boolean, mayFallBack: boolean): void {
+    this.service = service;
+    this.upstreamPath = path;
+    this.attempts = attempts;
+    this.retry5xx = retry5xx;
+    this.mayFallBack = mayFallBack;
+    this.round = 0;
+    this.hashKey = (this.route ? stickyKey(this.route, this) : undefined) ?? this.clientAddress;
+    this.options.runtime.budget.onRequest();
+    const first = service.pick(Date.now(), this.hashKey);
+    if (first) return this.send(first);
+    this.instance = undefined;
+    this.response = undefined;
+    this.failure = NO_INSTANCE;
+    this.serviceOver();
+  }
 
-  return (req, res) => {
-    const state = runtime.acquire();
-    const url = req.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    const method = req.method ?? 'GET';
-    const exchange: Exchange = {
-      req,
-      res,
-      state,
-      facts: new Facts(method, path, req),
-      pathAndQuery: url,
-      hasBody: false,
-      replayable: false,
-      route: undefined,
-      started: performance.now(),
-      diverted: false,
-      fallback: false,
-      retries: 0,
-      headers: undefined,
-      call: undefined,
-      clientGone: false,
-      shadow: undefined,
-      body: undefined,
-      finished: false,
-      onClose: undefined,
-    };
-    res.once('close', () => {
-      const failed = !res.writableFinished;
-      if (failed) {
-        exchange.clientGone = true;
-        exchange.call?.abort(CLIENT_ABORTED);
-      }
-      exchange.onClose?.(failed);
-    });
-    // Origin-form only (RFC 9112 §3.2.1): this is a reverse proxy, not a forward proxy.
-    if (path.charCodeAt(0) !== 47 /* / */ || hasDotSegment(path)) {
-      sendProxyError(res, 400, { reason: 'the request target must be an origin-form path without . or .. segments' }, true);
-      finish(exchange, 400, 'proxy', undefined);
-      return;
+  /** One attempt on `instance`; `settled` gets its outcome (possibly before this returns). */
+  private send(instance: Instance): void {
+    const { req, state } = this;
+    const routeTimeouts = this.route?.config.timeouts;
+    this.upstreamHeaders ??= upstreamRequestHeaders(req.rawHeaders, this);
+    this.instance = instance;
+    this.response = undefined;
+    this.sentAt = performance.now();
+    instance.onStart(Date.now());
+    const call = instance.client.dispatch(
+      {
+        path: this.upstreamPath,
+        method: this.method,
+        headers: this.upstreamHeaders,
+        body: this.body ?? (this.hasBody ? bodyStream(req) : null),
+        headersTimeout: (this.diverted ? routeTimeouts?.headers : undefined) ?? state.config.timeouts.upstreamHeaders,
+        bodyTimeout: (this.diverted ? routeTimeouts?.body : undefined) ?? state.config.timeouts.upstreamBody,
+      },
+      this.settle,
+    );
+    this.call = call;
+    if (this.clientGone) call.abort(CLIENT_ABORTED);
+  }
+
+  /** The outcome of the attempt on `instance` (the one in flight: an attempt starts only once the previous one settled). */
+  private settled(outcome: UpstreamResponse | Error): void {
+    const instance = this.instance as Instance;
+    if (outcome instanceof Error) {
+      // A client that hangs up mid-upload makes the upload fail: not the instance's fault.
+      const failure = this.clientGone ? CLIENT_GONE : classifyFailure(outcome);
+      if (failure.clientGone) instance.onAbandoned();
+      else instance.onFailure(Date.now());
+      this.failure = failure;
+    } else {
+      const now = Date.now();
+      const service = this.service;
+      // Only a 5xx can eject the instance: the closure is made for those alone.
+      const mayEject = outcome.statusCode >= 500 ? () => service.mayEject(now) : NEVER;
+      instance.onAnswer(outcome.statusCode, performance.now() - this.sentAt, now, mayEject);
+      this.response = outcome;
     }
-    exchange.hasBody = requestHasBody(req);
-    exchange.replayable = !exchange.hasBody && IDEMPOTENT.has(method);
+    // Called from the upstream's parser: a throw here must end this exchange, not the connection's reader.
     try {
-      exchange.route = state.table.match(exchange.facts);
-      run(exchange);
+      this.attemptOver();
     } catch (error) {
-      internalError(exchange, error);
+      this.internalError(error);
     }
-  };
+  }
+
+  /** May the last attempt's outcome be repeated elsewhere (another instance, or the monolith)? */
+  private repeatable(): boolean {
+    const { response, failure } = this;
+    if (response !== undefined) return this.replayable && response.statusCode >= 500;
+    if (failure.clientGone) return false;
+    if (this.replayable) return true;
+    return failure.notSent && (this.body !== undefined || !this.req.readableDidRead);
+  }
+
+  /** Another instance of the service, when the outcome may be repeated and the attempts and the budget allow. */
+  private attemptOver(): void {
+    if (!this.repeatable() || this.round >= this.attempts || (this.response !== undefined && !this.retry5xx)) return this.serviceOver();
+    // No other instance, or no budget: fall back or hand this answer on.
+    const other = this.service.pick(Date.now(), this.hashKey, this.instance);
+    if (!other || !this.options.runtime.budget.tryRetry()) return this.serviceOver();
+    this.discard();
+    this.retries++;
+    this.round++;
+    this.send(other);
+  }
+
+  /** The service's attempts are over: the monolith takes over when allowed and safe, else the outcome is delivered. */
+  private serviceOver(): void {
+    const route = this.route;
+    if (!this.mayFallBack || route === undefined || !this.repeatable()) return this.deliver();
+    this.discard();
+    this.fallback = true;
+    route.counters.fallbacks++;
+    this.toMonolith();
+  }
+
+  /** An answer that will not be delivered: its body is read and dropped. */
+  private discard(): void {
+    const { response, instance } = this;
+    if (response === undefined || instance === undefined) return;
+    instance.onEnd();
+    response.dump();
+  }
+
+  private deliver(): void {
+    const { res, response, instance } = this;
+    const target = this.service.name;
+    const shadow = this.shadow;
+    if (shadow !== undefined && (response === undefined || this.clientGone || this.fallback)) {
+      shadow.skip(this.fallback ? 'the primary fell back to the monolith' : 'the primary failed');
+    }
+    if (response === undefined || instance === undefined) {
+      const failure = this.failure;
+      if (failure.clientGone || res.destroyed) {
+        res.destroy();
+        this.finish(499, target, instance?.key);
+        return;
+      }
+      sendProxyError(
+        res,
+        failure.status,
+        { route: this.route?.id, upstream: target, instance: instance?.key, reason: failure.reason },
+        this.options.draining(),
+      );
+      this.finish(failure.status, target, instance?.key);
+      return;
+    }
+    if (this.clientGone) {
+      response.abort(CLIENT_ABORTED);
+      instance.onEnd();
+      this.finish(499, target, instance.key);
+      return;
+    }
+    const headers = clientResponseFields(response.rawHeaders);
+    if (this.state.config.exposeUpstream) {
+      headers.push('x-strangler-upstream', target);
+      if (this.route) headers.push('x-strangler-route', this.route.id);
+    }
+    if (this.options.draining()) headers.push('connection', 'close');
+    res.writeHead(response.statusCode, headers);
+    // Fire and forget: the copy is sent now and compared after both ends; the client never waits for it.
+    const trip = shadow !== undefined && !this.fallback ? shadow : undefined;
+    if (trip !== undefined) {
+      const route = this.route;
+      trip.start(target, response.statusCode, response.headers, {
+        monolith: this.state.monolith,
+        services: this.state.services,
+        rewrite: route ? route.rewrite : (pathAndQuery) => pathAndQuery,
+        upstreamHeaders: this.upstreamHeaders ?? [],
+        hashKey: this.hashKey,
+      });
+    }
+    this.trip = trip;
+    this.delivering = true;
+    // Straight from the upstream parser to the client socket (this is the sink); a full socket buffer pauses the upstream.
+    response.attach(this);
+  }
+
+  /** The answer being delivered is over: complete, or cut short (`failed`). Runs once, and only while delivering. */
+  private delivered(failed: boolean): void {
+    const { response, instance } = this;
+    if (!this.delivering || response === undefined || instance === undefined) return;
+    this.delivering = false;
+    instance.onEnd();
+    if (failed) {
+      response.abort(CLIENT_ABORTED);
+      this.res.destroy();
+    }
+    this.trip?.primaryEnded(!failed);
+    this.finish(response.statusCode, this.service.name, instance.key);
+  }
+
+  // BodySink: the delivered answer's body, on to the client.
+
+  data(chunk: Buffer): boolean {
+    this.trip?.onPrimaryData(chunk);
+    // Past the socket's own high-water mark, keep reading up to BODY_BUFFER_BYTES before
+    // pausing the upstream: pausing at every full 16 KB socket buffer stalls large bodies.
+    const res = this.res;
+    if (res.write(chunk) || res.writableLength < BODY_BUFFER_BYTES) return true;
+    res.once('drain', (this.onDrain ??= this.resumeUpstream.bind(this)));
+    return false;
+  }
+
+  end(): void {
+    this.res.end();
+  }
+
+  error(): void {
+    this.delivered(true);
+  }
+
+  private resumeUpstream(): void {
+    this.response?.resume();
+  }
+
+  private internalError(error: unknown): void {
+    this.shadow?.skip('internal proxy error');
+    this.options.logger.error('proxy request failed', { error, path: this.path });
+    if (this.finished) {
+      this.res.destroy();
+      return;
+    }
+    sendProxyError(this.res, 502, { route: this.route?.id, reason: 'internal proxy error' }, true);
+    this.finish(502, 'proxy', undefined);
+  }
+}
+
+export function createRequestHandler(options: HandlerOptions): InboundHandler {
+  return (req, res) => new Exchange(options, req, res).start();
 }
