@@ -144,6 +144,30 @@ describe('request headers sent upstream (RFC 9110 §7.6.1)', () => {
     expect(newTraceparent()).not.toBe(newTraceparent());
     expect(isValidTraceparent('00-00000000000000000000000000000000-00f067aa0ba902b7-01')).toBe(false);
   });
+
+  it('starts traces that stay valid and distinct across entropy refills, each one its own string', () => {
+    const traces = Array.from({ length: 600 }, () => newTraceparent());
+    const first = traces[0];
+    expect(traces.every((trace) => isValidTraceparent(trace) && trace.endsWith('-00'))).toBe(true);
+    expect(new Set(traces).size).toBe(600);
+    // Every hex digit position (trace-id and parent-id) takes many values: the bytes are random, not stuck.
+    for (const at of [3, 18, 34, 36, 51]) expect(new Set(traces.map((trace) => trace[at])).size).toBeGreaterThan(10);
+    newTraceparent();
+    expect(traces[0]).toBe(first);
+  });
+
+  it('makes the Forwarded element again whenever the address, scheme or Host changes', () => {
+    const forwarded = (host: string | undefined, clientAddress: string, proto: string): string | undefined =>
+      toMap(upstreamRequestHeaders(host === undefined ? [] : ['Host', host], { clientAddress, proto, trustForwarded: false })).get(
+        'forwarded',
+      )?.[0];
+    expect(forwarded('a.example', '10.0.0.1', 'http')).toBe('for=10.0.0.1;proto=http;host=a.example');
+    expect(forwarded('a.example', '10.0.0.1', 'http')).toBe('for=10.0.0.1;proto=http;host=a.example');
+    expect(forwarded('a.example', '10.0.0.2', 'http')).toBe('for=10.0.0.2;proto=http;host=a.example');
+    expect(forwarded('a.example', '10.0.0.2', 'https')).toBe('for=10.0.0.2;proto=https;host=a.example');
+    expect(forwarded('b.example:81', '10.0.0.2', 'https')).toBe('for=10.0.0.2;proto=https;host="b.example:81"');
+    expect(forwarded(undefined, '10.0.0.2', 'https')).toBe('for=10.0.0.2;proto=https');
+  });
 });
 
 describe('response headers sent to the client', () => {

@@ -102,15 +102,22 @@ export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const forwardedValue = (value: string): string => (TOKEN.test(value) ? value : `"${value.replace(/["\\]/g, (c) => '\\' + c)}"`);
 
-/** The last Host seen and its Forwarded form: nearly every request carries the same one. */
-let lastHost = '';
-let lastHostValue = '';
-const forwardedHost = (host: string): string => {
-  if (host !== lastHost) {
-    lastHostValue = forwardedValue(host);
+/**
+ * The last Forwarded element made and what it was made of: clients keep their connections,
+ * so the next request nearly always comes from the same address with the same Host.
+ */
+let lastAddress = '';
+let lastProto = '';
+let lastHost: string | undefined;
+let lastElement = '';
+const forwardedElement = (address: string, proto: string, host: string | undefined): string => {
+  if (address !== lastAddress || proto !== lastProto || host !== lastHost) {
+    lastElement = `for=${forwardedNode(address)};proto=${proto}${host === undefined ? '' : `;host=${forwardedValue(host)}`}`;
+    lastAddress = address;
+    lastProto = proto;
     lastHost = host;
   }
-  return lastHostValue;
+  return lastElement;
 };
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
@@ -126,16 +133,25 @@ export function isValidTraceparent(value: string | undefined): boolean {
 /** Random bytes drawn in batches: one syscall serves ~170 new traces. */
 const entropy = Buffer.alloc(4096);
 let entropyAt = entropy.length;
+/** `00-<trace-id>-<parent-id>-00`, its hex digits written in place for each new trace. */
+const TRACE = Buffer.from(`00-${'0'.repeat(32)}-${'0'.repeat(16)}-00`, 'latin1');
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 
-/** A new traceparent: version 00, random trace-id and parent-id, not sampled. */
+/** A new traceparent: version 00, random trace-id and parent-id, not sampled. One string, no pieces. */
 export function newTraceparent(): string {
   if (entropyAt + 24 > entropy.length) {
     randomFillSync(entropy);
     entropyAt = 0;
   }
-  const hex = entropy.toString('hex', entropyAt, entropyAt + 24);
+  for (let index = 0; index < 24; index++) {
+    const byte = entropy[entropyAt + index] as number;
+    // Digits 3–34 are the trace-id, 36–51 the parent-id (the dash between them skipped).
+    const at = index < 16 ? 3 + index * 2 : 4 + index * 2;
+    TRACE[at] = HEX_DIGITS[byte >> 4] as number;
+    TRACE[at + 1] = HEX_DIGITS[byte & 15] as number;
+  }
   entropyAt += 24;
-  return `00-${hex.slice(0, 32)}-${hex.slice(32, 48)}-00`;
+  return TRACE.toString('latin1');
 }
 
 /**
@@ -188,8 +204,7 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
   out.push('x-forwarded-proto', trust && xfProto !== undefined ? xfProto : context.proto);
   const originalHost = trust && xfHost !== undefined ? xfHost : host;
   if (originalHost !== undefined) out.push('x-forwarded-host', originalHost);
-  let element = `for=${forwardedNode(context.clientAddress)};proto=${context.proto}`;
-  if (host !== undefined) element += `;host=${forwardedHost(host)}`;
+  const element = forwardedElement(context.clientAddress, context.proto, host);
   out.push('forwarded', trust && forwarded !== undefined ? `${forwarded}, ${element}` : element);
   if (isValidTraceparent(traceparent) && traceparent !== undefined) {
     out.push('traceparent', traceparent);
