@@ -12,6 +12,7 @@
  * --undici-row: our proxy again with `pool.client: undici`, as `strangler (undici)`.
  * --node-server-row: our proxy again with `listen.server: node` (node:http reads every request), as `strangler (node:http)`.
  * --no-pin: latency runs without giving the proxy under test a CPU of its own (cpus.ts).
+ * --variant-flags "<node flags>": our proxy again with these node flags too (e.g. `--single-threaded-gc`), as `strangler (<flags>)`.
  */
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,6 +48,8 @@ const pin = !args.includes('--no-pin');
 const LONG_REQUESTS = Number(option('--long-requests') ?? 1_000_000);
 /** Extra node flags for our proxy, e.g. `--node-flags "--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
 const nodeFlags = option('--node-flags')?.split(' ').filter(Boolean) ?? [];
+/** Also our proxy with these node flags added, as a row of its own: a flag's effect measured in the same run. */
+const variantFlags = option('--variant-flags')?.split(' ').filter(Boolean);
 
 const SECONDS = quick ? 3 : 10;
 const ROUNDS = quick ? 1 : 3;
@@ -236,6 +239,12 @@ async function main(): Promise<void> {
     if (undiciRow && entry) await extraRow('strangler (undici)', { entry, configName: 'strangler-undici.yaml', client: 'undici' });
     if (nodeServerRow && entry)
       await extraRow('strangler (node:http)', { entry, configName: 'strangler-node-server.yaml', server: 'node' });
+    if (variantFlags !== undefined && entry)
+      await extraRow(`strangler (${variantFlags.join(' ')})`, {
+        entry,
+        configName: 'strangler-variant.yaml',
+        nodeFlags: [...nodeFlags, ...variantFlags],
+      });
     if (divert && entry) await extraRow('strangler (route→service)', { entry, divert: true });
 
     const live = targets.filter((target) => !target.skipped);
