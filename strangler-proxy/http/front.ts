@@ -26,6 +26,7 @@ import { onClientError } from './client-errors.js';
 import { isField, TOKEN } from './headers.js';
 import type { InboundHandler, InboundRequest, InboundResponse } from './inbound.js';
 import { HTTPParser, METHODS, headFields, type Parser, type ParserClass } from './llhttp.js';
+import { slabAlloc, slabCopy } from './slab.js';
 import { readInto } from './socket-reads.js';
 
 export interface FrontOptions {
@@ -100,7 +101,7 @@ function statusLine(status: number): string {
 }
 
 /** `data` itself, or a copy when it lies in READ_BUFFER (which the next read overwrites). */
-const kept = (data: Buffer): Buffer => (data.buffer === READ_BUFFER.buffer ? Buffer.from(data) : data);
+const kept = (data: Buffer): Buffer => (data.buffer === READ_BUFFER.buffer ? slabCopy(data) : data);
 
 /** The listeners `once` took for one event: nearly always one, so no array for it. */
 type Listeners = (() => void) | Array<() => void> | undefined;
@@ -321,7 +322,7 @@ class FrontResponse implements InboundResponse {
 /** `prefix`, `chunk` and `suffix` (Latin-1 text around the bytes) in one new buffer. */
 function framed(prefix: string, chunk: Buffer, suffix: string): Buffer {
   const prefixLength = prefix.length;
-  const out = Buffer.allocUnsafe(prefixLength + chunk.length + suffix.length);
+  const out = slabAlloc(prefixLength + chunk.length + suffix.length);
   out.write(prefix, 0, 'latin1');
   chunk.copy(out, prefixLength);
   if (suffix !== '') out.write(suffix, prefixLength + chunk.length, 'latin1');
@@ -443,7 +444,7 @@ class FrontConnection {
   private readonly onRead = (length: number): boolean => {
     const data = READ_BUFFER.subarray(0, length);
     // node:http has let go of the connection (an upgrade): its new owner reads 'data' events.
-    if (this.handedOver) return this.socket.push(Buffer.from(data));
+    if (this.handedOver) return this.socket.push(slabCopy(data));
     this.onData(data);
     return true;
   };

@@ -39,6 +39,7 @@ import {
 } from '../http/upstream-call.js';
 import { isField } from '../http/headers.js';
 import { HTTPParser, headFields, type Parser, type ParserClass } from '../http/llhttp.js';
+import { slabCopy } from '../http/slab.js';
 
 /** False on a Node.js without `_http_common`'s parser: instances then use undici. */
 export const h1Available = HTTPParser !== undefined;
@@ -337,7 +338,7 @@ class H1Connection {
 
   /** Body bytes to the call: a copy when they sit in READ_BUFFER, which the next read reuses. */
   private deliver(call: H1Call, chunk: Buffer): void {
-    call.onBody(this.sharedBuffer ? Buffer.from(chunk) : chunk);
+    call.onBody(this.sharedBuffer ? slabCopy(chunk) : chunk);
   }
 
   private onMessageComplete(): void {
