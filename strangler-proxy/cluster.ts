@@ -37,6 +37,8 @@ export interface PrimaryOptions {
   logger: Logger;
   /** Extra environment for the workers; STRANGLER_WORKER_INDEX is set for each. */
   env?: Record<string, string>;
+  /** The workers' node flags (default: the primary's own). */
+  execArgv?: string[];
 }
 
 export interface ClusterHandle {
@@ -49,6 +51,7 @@ export async function startPrimary(options: PrimaryOptions): Promise<ClusterHand
   const { logger } = options;
   // Fail here, with the key named, rather than in N workers.
   await loadProxyConfig(options.configPath);
+  if (options.execArgv !== undefined) cluster.setupPrimary({ execArgv: options.execArgv });
   let stopping = false;
   const workers = new Map<number, Worker>();
   let resolveUrl: (url: string) => void = () => undefined;

@@ -94,6 +94,9 @@ const UNLOADED: LatencyScenario = { label: 'unloaded: wrk -c1, back to back', co
 type LatencyRun = Pick<WrkResult, 'rps' | 'p50' | 'p90' | 'p99' | 'errors'> & {
   /** Episodes of responses of 2 ms or more per second (episodes.ts), where the run dumped its responses. */
   stallsPerSecond?: number;
+  /** Our proxy's scavenges per second during the run and their mean pause, from its own /metrics (nodejs_gc_duration_seconds). */
+  scavengesPerSecond?: number;
+  scavengeMeanMs?: number;
 };
 /** One round of a target, with the CPU time the host took from the machine meanwhile: seconds, and a percentage of all it had. */
 type LatencyRound = LatencyRun & { stolenSeconds: number; wallSeconds: number; stealPercent: number };
@@ -181,6 +184,30 @@ function summarizeLongRun(samples: number[], heap: number[], result: WrkResult):
     heapLastThirdMb: heapLast,
     growthMb,
     flat: result.requests >= LONG_REQUESTS && growthMb <= Math.max(10, first * 0.1),
+  };
+}
+
+/** Our proxy's scavenge count and total pause so far (seconds), from its /metrics; undefined for other targets and older builds. */
+async function scavenges(target: Target): Promise<{ count: number; seconds: number } | undefined> {
+  const running = target.process;
+  if (running === undefined || !('scrape' in running)) return undefined;
+  const names = ['nodejs_gc_duration_seconds_count', 'nodejs_gc_duration_seconds_sum'] as const;
+  const values = await (running as RunningOurs).scrape(names, { kind: 'minor' }).catch(() => undefined);
+  const [count, seconds] = names.map((name) => values?.[name]);
+  return count === undefined || seconds === undefined ? undefined : { count, seconds };
+}
+
+/** Scavenges per second over `wallSeconds` and their mean pause in ms, between two readings. */
+function gcSince(
+  before: { count: number; seconds: number } | undefined,
+  after: { count: number; seconds: number } | undefined,
+  wallSeconds: number,
+): Pick<LatencyRun, 'scavengesPerSecond' | 'scavengeMeanMs'> {
+  if (before === undefined || after === undefined || wallSeconds <= 0) return {};
+  const count = after.count - before.count;
+  return {
+    scavengesPerSecond: round(count / wallSeconds, 2),
+    scavengeMeanMs: count > 0 ? round(((after.seconds - before.seconds) * 1000) / count, 3) : 0,
   };
 }
 
@@ -304,6 +331,7 @@ async function main(): Promise<void> {
       for (const [name, runsOfTarget] of results) {
         const mid = median(runsOfTarget, (run) => run.p50);
         const stalls = runsOfTarget.flatMap((run) => (run.stallsPerSecond === undefined ? [] : [run.stallsPerSecond]));
+        const gcRounds = runsOfTarget.filter((run) => run.scavengesPerSecond !== undefined);
         if (mid)
           out.set(name, {
             ...mid,
@@ -314,6 +342,12 @@ async function main(): Promise<void> {
             ),
             rounds: runsOfTarget,
             ...(stalls.length > 0 ? { stallsPerSecond: round(total(stalls) / stalls.length, 1) } : {}),
+            ...(gcRounds.length > 0
+              ? {
+                  scavengesPerSecond: round(total(gcRounds.map((run) => run.scavengesPerSecond ?? 0)) / gcRounds.length, 2),
+                  scavengeMeanMs: round(total(gcRounds.map((run) => run.scavengeMeanMs ?? 0)) / gcRounds.length, 3),
+                }
+              : {}),
           });
       }
       return out;
@@ -332,7 +366,10 @@ async function main(): Promise<void> {
     const moderate = (): Promise<Map<string, LatencyResult>> =>
       measureLatency(async (target) => {
         const dump = join(WORK, 'moderate-dump.txt');
+        const gcBefore = await scavenges(target);
+        const startedAt = performance.now();
         const result = await runPace(pace, { ...MODERATE, url: `http://127.0.0.1:${target.port}/1k`, dump });
+        const gc = gcSince(gcBefore, await scavenges(target), (performance.now() - startedAt) / 1000);
         const stalls = episodes(readDump(dump));
         return {
           rps: result.achievedRate,
@@ -341,6 +378,7 @@ async function main(): Promise<void> {
           p99: result.p99,
           errors: result.errors,
           stallsPerSecond: stalls.perSecond,
+          ...gc,
         };
       }, MODERATE.rounds);
     // The latency scenarios with the proxy under test on a CPU of its own (cpus.ts says why).
@@ -451,6 +489,11 @@ async function main(): Promise<void> {
     console.log(
       `CPUs: ${placed}. Steal: CPU time the host took from this machine during the runs (/proc/stat). Stalls/s: episodes of responses of 2 ms or more per second (bench/proxy/episodes.ts).`,
     );
+    const gcRows = [...latency].filter(([, result]) => result.scavengesPerSecond !== undefined);
+    if (gcRows.length > 0)
+      console.log(
+        `GC during the moderate runs (the proxy's /metrics): ${gcRows.map(([name, result]) => `${name} ${result.scavengesPerSecond} scavenges/s, mean pause ${result.scavengeMeanMs} ms`).join('; ')}.`,
+      );
     for (const target of targets) if (target.skipped) console.log(`${target.name}: skipped — ${target.skipped}`);
     if (rss.length > 0)
       console.log(`\nRSS of our proxy during its runs: ${Math.min(...rss)}–${Math.max(...rss)} MB (${rss.length} samples).`);
@@ -539,11 +582,15 @@ async function main(): Promise<void> {
               errors: result.errors,
               stealPercent: result.stealPercent,
               stallsPerSecond: result.stallsPerSecond ?? null,
+              scavengesPerSecond: result.scavengesPerSecond ?? null,
+              scavengeMeanMs: result.scavengeMeanMs ?? null,
               rounds: result.rounds.map((run) => ({
                 p50Ms: round(run.p50, 3),
                 p99Ms: round(run.p99, 3),
                 stealPercent: run.stealPercent,
                 stallsPerSecond: run.stallsPerSecond ?? null,
+                scavengesPerSecond: run.scavengesPerSecond ?? null,
+                scavengeMeanMs: run.scavengeMeanMs ?? null,
               })),
             },
           ]),

@@ -65,8 +65,8 @@ export function oursAvailable(entry: CliEntry | undefined): string | undefined {
 
 export interface RunningOurs extends Running {
   from: string;
-  /** Reads the proxy's own /metrics (with the token) and returns the named samples' values. */
-  scrape(names: readonly string[]): Promise<Record<string, number | undefined>>;
+  /** Reads the proxy's own /metrics (with the token) and returns the named samples' values (of the series with these labels). */
+  scrape(names: readonly string[], labels?: Record<string, string>): Promise<Record<string, number | undefined>>;
 }
 
 export async function startOurs(options: OursOptions): Promise<RunningOurs> {
@@ -96,10 +96,10 @@ export async function startOurs(options: OursOptions): Promise<RunningOurs> {
     { STRANGLER_ADMIN_TOKEN: token },
   );
   await waitForPort(running, options.port);
-  const scrape = async (names: readonly string[]): Promise<Record<string, number | undefined>> => {
+  const scrape = async (names: readonly string[], labels: Record<string, string> = {}): Promise<Record<string, number | undefined>> => {
     const response = await fetch(`http://127.0.0.1:${adminPort}/metrics`, { headers: { authorization: `Bearer ${token}` } });
     const parsed = parseExposition(await response.text());
-    return Object.fromEntries(names.map((name) => [name, sampleValue(parsed, name)]));
+    return Object.fromEntries(names.map((name) => [name, sampleValue(parsed, name, labels)]));
   };
   return { ...running, from: entry.from, scrape };
 }

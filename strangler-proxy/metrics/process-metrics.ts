@@ -1,11 +1,22 @@
 /**
- * Process metrics read at scrape time: resident memory, heap, event-loop delay (from
- * `perf_hooks.monitorEventLoopDelay`, a histogram sampled by libuv) and start time. Names
- * follow the Prometheus client conventions (`process_resident_memory_bytes`,
- * `nodejs_eventloop_lag_*`) so existing dashboards find them.
+ * Process metrics: resident memory, heap, event-loop delay (from
+ * `perf_hooks.monitorEventLoopDelay`, a histogram sampled by libuv) and start time, read at
+ * scrape time, and every garbage-collection pause as it happens (a `gc` PerformanceObserver).
+ * Names follow the Prometheus client conventions (`process_resident_memory_bytes`,
+ * `nodejs_eventloop_lag_*`, `nodejs_gc_duration_seconds{kind}`) so existing dashboards find them.
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import type { Registry } from './registry.js';
+
+/** GC kinds by perf_hooks' constant; `minor` are the scavenges that stop a busy proxy most often. */
+const GC_KINDS = new Map<number, string>([
+  [constants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
+  [constants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental'],
+  [constants.NODE_PERFORMANCE_GC_WEAKCB, 'weakcb'],
+]);
+/** Finer than request buckets at the low end: a scavenge takes a fraction of a millisecond to a few. */
+const GC_BUCKETS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1];
 
 export interface ProcessMetrics {
   /** Stops the event-loop monitor. */
@@ -28,6 +39,22 @@ export function registerProcessMetrics(registry: Registry, options: { resolution
     .gauge({ name: 'nodejs_eventloop_lag_p99_seconds', help: '99th percentile of event-loop delay since the last scrape, in seconds.' })
     .labels();
 
+  const gc = registry.histogram({
+    name: 'nodejs_gc_duration_seconds',
+    help: 'Garbage-collection pauses in seconds, by kind (minor: scavenges of the young generation).',
+    labelNames: ['kind'],
+    buckets: GC_BUCKETS,
+  });
+  const gcByKind = new Map([...GC_KINDS.values(), 'other'].map((kind) => [kind, gc.labels(kind)]));
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const detail = (entry as { detail?: { kind?: number } }).detail;
+      const kind = GC_KINDS.get(detail?.kind ?? -1) ?? 'other';
+      gcByKind.get(kind)?.observe(entry.duration / 1000);
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+
   start.set(Math.round(Date.now() / 1000 - process.uptime()));
   const monitor: IntervalHistogram = monitorEventLoopDelay({ resolution: options.resolutionMs ?? 10 });
   monitor.enable();
@@ -44,5 +71,10 @@ export function registerProcessMetrics(registry: Registry, options: { resolution
     monitor.reset();
   });
 
-  return { stop: () => monitor.disable() };
+  return {
+    stop: () => {
+      monitor.disable();
+      gcObserver.disconnect();
+    },
+  };
 }

@@ -139,6 +139,30 @@ describe('createProxyMetrics', () => {
     expect(sampleValue(parsed, 'process_resident_memory_bytes')).toBeGreaterThan(1_000_000);
     expect(sampleValue(parsed, 'nodejs_eventloop_lag_max_seconds')).toBeGreaterThanOrEqual(0);
   });
+
+  it('counts garbage-collection pauses by kind as they happen', async () => {
+    const metrics = createProxyMetrics();
+    const before = sampleValue(parseExposition(metrics.expose()), 'nodejs_gc_duration_seconds_count', { kind: 'minor' }) ?? 0;
+    // Short-lived garbage, enough to fill the young generation many times over: scavenges.
+    let held: object[] = [];
+    let made = 0;
+    for (let round = 0; round < 300_000; round++) {
+      held.push({ round, text: String(round) });
+      made++;
+      if (held.length > 1000) held = [];
+    }
+    expect(made).toBe(300_000);
+    // The observer's entries arrive in a later task.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const parsed = parseExposition(metrics.expose());
+    metrics.stop();
+    const count = sampleValue(parsed, 'nodejs_gc_duration_seconds_count', { kind: 'minor' }) ?? 0;
+    expect(count).toBeGreaterThan(before);
+    expect(sampleValue(parsed, 'nodejs_gc_duration_seconds_sum', { kind: 'minor' })).toBeGreaterThan(0);
+    expect(sampleValue(parsed, 'nodejs_gc_duration_seconds_bucket', { kind: 'minor', le: '+Inf' })).toBe(count);
+    // Every kind is exposed from the start, so a dashboard's rate() has a series before the first full GC.
+    expect(sampleValue(parsed, 'nodejs_gc_duration_seconds_count', { kind: 'major' })).toBeTypeOf('number');
+  });
 });
 
 describe('parseExposition', () => {

@@ -3,7 +3,7 @@
  * --workers 2 (node:cluster), hot reload from the file, the admin API behind its token,
  * and a graceful stop on SIGTERM that lets a request in flight finish.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition } from '../../strangler-proxy/metrics/parse-exposition.js';
@@ -139,6 +139,36 @@ describe('strangler proxy (CLI)', () => {
     }
   });
 
+  it("serves from a child started with the young generation's size, which stops when its supervisor is killed; --young-generation 0 serves in one process", async () => {
+    const file = writeConfig('young.yaml', 0);
+    const proxy = await startService({ cwd: ROOT, entry: 'cli/main.ts', args: ['proxy', '--config', file] });
+    try {
+      expect((await get(`${proxy.baseUrl}/x`)).upstream).toBe('monolith');
+      const [child, ...others] = childrenOf(proxy.child.pid);
+      expect(others).toEqual([]);
+      const argv = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0');
+      expect(argv).toContain('--min-semi-space-size=8');
+      expect(argv.slice(argv.indexOf('proxy'))).toEqual(['proxy', '--config', file, '']);
+      // A supervisor killed outright cannot pass anything on: the child sees its channel close and stops.
+      proxy.child.kill('SIGKILL');
+      await waitFor(async () => !existsSync(`/proc/${child}`));
+      await expect(get(`${proxy.baseUrl}/x`)).rejects.toThrow();
+    } finally {
+      await proxy.stop();
+    }
+
+    const single = await startService({ cwd: ROOT, entry: 'cli/main.ts', args: ['proxy', '--config', file, '--young-generation', '0'] });
+    try {
+      expect((await get(`${single.baseUrl}/x`)).upstream).toBe('monolith');
+      expect(childrenOf(single.child.pid)).toEqual([]);
+      const exit = exited(single);
+      single.child.kill('SIGINT');
+      expect(await exit).toBe(130);
+    } finally {
+      await single.stop();
+    }
+  });
+
   it('runs --workers 2 on one port; /metrics and the admin counters sum both workers; every worker picks up a file change and an admin change', async () => {
     const token = 'cluster-test-token-0123456789';
     const admin = { admin: { listen: { host: '127.0.0.1', port: 0 }, tokenEnv: 'TEST_ADMIN_TOKEN' } };
@@ -226,6 +256,8 @@ describe('strangler proxy (CLI)', () => {
       // A worker that dies is replaced, and the proxy keeps answering meanwhile.
       const workers = childrenOf(proxy.child.pid);
       expect(workers).toHaveLength(2);
+      // Started with the young generation's size, which cluster workers take from the primary's settings.
+      for (const pid of workers) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--min-semi-space-size=8');
       process.kill(workers[0] ?? 0, 'SIGKILL');
       await waitFor(async () => {
         const now = childrenOf(proxy.child.pid);
