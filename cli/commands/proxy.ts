@@ -120,8 +120,8 @@ export const proxyCommand: Command = {
     const logger = createLogger({ level: io.env.STRANGLER_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
     const exitFor = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? EXIT.interrupted : EXIT.ok);
 
-    const { startProxy, loadProxyConfig } = await import('../../strangler-proxy/index.js');
     if (flag(args, 'check')) {
+      const { loadProxyConfig } = await import('../../strangler-proxy/index.js');
       const config = await loadProxyConfig(configPath);
       const diverted = config.routes.filter((route) => route.enabled && route.weight > 0).length;
       io.stdout(
@@ -132,8 +132,10 @@ export const proxyCommand: Command = {
     }
     // The young generation is sized when V8 starts: workers are started with the flags, a single process again.
     const youngFlags = youngGenerationFlags(youngMb, process.execArgv);
+    // Before the proxy's modules load: the supervisor stays small.
     if (workers === 1 && !cluster.isWorker && youngFlags.length > 0 && io.env[RESPAWNED_ENV] !== '1') return respawnWith(youngFlags);
     stopWithParent();
+    const { startProxy, loadProxyConfig } = await import('../../strangler-proxy/index.js');
     if (workers > 1 && cluster.isPrimary) {
       const { startPrimary } = await import('../../strangler-proxy/cluster.js');
       const primary = await startPrimary({
