@@ -130,7 +130,7 @@ export const proxyCommand: Command = {
       );
       return EXIT.ok;
     }
-    // The young generation is sized when V8 starts: workers are started with the flags, a single process again.
+    // V8 sizes the young generation when it starts: cluster workers get the flags, and one process starts itself again with them.
     const youngFlags = youngGenerationFlags(youngMb, process.execArgv);
     // Before the proxy's modules load: the supervisor stays small.
     if (workers === 1 && !cluster.isWorker && youngFlags.length > 0 && io.env[RESPAWNED_ENV] !== '1') return respawnWith(youngFlags);

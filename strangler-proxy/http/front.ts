@@ -12,6 +12,7 @@
  * handed over only between two requests, with no response pending, so node:http sees a
  * connection that starts with that request.
  *
+ * Every connection reads into one buffer shared by all (socket-reads.ts), not a new one per read.
  * Per connection: one request at a time (pipelined requests wait, and reading pauses past
  * MAX_QUEUED bytes); keep-alive unless the client or a draining proxy says close; the
  * response head goes out with the first body bytes, in one write for a small answer; a
@@ -370,8 +371,6 @@ class FrontConnection {
   private paused = false;
   /** Handed to node:http: reads that still reach this connection's callback go to the socket's readers. */
   private handedOver = false;
-  /** Reads land in READ_BUFFER (socket-reads.ts); else each is a buffer of its own, as a 'data' event. */
-  private readonly sharedBuffer: boolean;
 
   /** The write callback of every answer's last write. */
   readonly written = (error?: Error | null): void => {
@@ -415,8 +414,8 @@ class FrontConnection {
       // 2: stop at the end of this head, whatever follows (a body goes to node:http, which reads the request again).
       return 2;
     };
-    this.sharedBuffer = readInto(socket, READ_BUFFER, this.onRead);
-    if (!this.sharedBuffer) socket.on('data', this.onData);
+    // Reads land in READ_BUFFER; where that cannot be done, each is a buffer of its own, as a 'data' event.
+    if (!readInto(socket, READ_BUFFER, this.onRead)) socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('error', noop);
     socket.on('close', this.onClose);
