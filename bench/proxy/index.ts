@@ -327,6 +327,7 @@ async function main(): Promise<void> {
         }
       }
       const total = (values: number[]): number => values.reduce((sum, value) => sum + value, 0);
+      const mean = (values: number[]): number => total(values) / values.length;
       const out = new Map<string, LatencyResult>();
       for (const [name, runsOfTarget] of results) {
         const mid = median(runsOfTarget, (run) => run.p50);
@@ -341,11 +342,11 @@ async function main(): Promise<void> {
               total(runsOfTarget.map((run) => run.wallSeconds)),
             ),
             rounds: runsOfTarget,
-            ...(stalls.length > 0 ? { stallsPerSecond: round(total(stalls) / stalls.length, 1) } : {}),
+            ...(stalls.length > 0 ? { stallsPerSecond: round(mean(stalls), 1) } : {}),
             ...(gcRounds.length > 0
               ? {
-                  scavengesPerSecond: round(total(gcRounds.map((run) => run.scavengesPerSecond ?? 0)) / gcRounds.length, 2),
-                  scavengeMeanMs: round(total(gcRounds.map((run) => run.scavengeMeanMs ?? 0)) / gcRounds.length, 3),
+                  scavengesPerSecond: round(mean(gcRounds.map((run) => run.scavengesPerSecond ?? 0)), 2),
+                  scavengeMeanMs: round(mean(gcRounds.map((run) => run.scavengeMeanMs ?? 0)), 3),
                 }
               : {}),
           });

@@ -19,7 +19,7 @@ const GC_KINDS = new Map<number, string>([
 const GC_BUCKETS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1];
 
 export interface ProcessMetrics {
-  /** Stops the event-loop monitor. */
+  /** Stops the event-loop monitor and the GC observer. */
   stop(): void;
 }
 
@@ -45,12 +45,13 @@ export function registerProcessMetrics(registry: Registry, options: { resolution
     labelNames: ['kind'],
     buckets: GC_BUCKETS,
   });
-  const gcByKind = new Map([...GC_KINDS.values(), 'other'].map((kind) => [kind, gc.labels(kind)]));
+  // Every kind's series exists from the start, so a dashboard's rate() has one before the first full GC.
+  const gcByKind = new Map([...GC_KINDS].map(([constant, kind]) => [constant, gc.labels(kind)]));
+  const gcOther = gc.labels('other');
   const gcObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       const detail = (entry as { detail?: { kind?: number } }).detail;
-      const kind = GC_KINDS.get(detail?.kind ?? -1) ?? 'other';
-      gcByKind.get(kind)?.observe(entry.duration / 1000);
+      (gcByKind.get(detail?.kind ?? -1) ?? gcOther).observe(entry.duration / 1000);
     }
   });
   gcObserver.observe({ entryTypes: ['gc'] });
