@@ -9,6 +9,12 @@
  * copied by two chunks, and that every writer transaction was applied by the stream exactly
  * once (a resumed copy reads a fresh snapshot, so the stream's overlap may meet rows it
  * already holds, but it must never apply a transaction twice).
+ *
+ * How far each run gets does not depend on the machine's speed (on a fast one a chunk takes a
+ * few milliseconds): a trigger in the target stops every chunk, before it commits, once the
+ * copy holds the run's number of rows (`copy_limit`). It waits at a shared advisory lock (the
+ * gate) that the test holds until the last run. So each run is killed in the chunk after its
+ * limit (reading it, writing it, or waiting at the gate, uncommitted), never past the end of the copy.
  */
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,8 +37,8 @@ const CHUNK_ROWS = 2_000;
 /**
  * Where runs 3-6 are killed, in rows copied: the tables are copied in order, ledger (rows 0-16k,
  * COPY text passed through until a kill, then mapped), accounts (16k-26k, mapped: a computed
- * column), items (26k-40k, passed through, then mapped). The last window ends 5 chunks before
- * the end: the moment after it (at most KILL_JITTER_MS) never lets the copy finish.
+ * column), items (26k-40k, passed through, then mapped). The gate stops a run in the chunk
+ * after its point, so the last window, ending 5 chunks before the end, never lets the copy finish.
  */
 const KILL_WINDOWS: Array<[number, number]> = [
   [6_000, 14_000],
@@ -40,10 +46,19 @@ const KILL_WINDOWS: Array<[number, number]> = [
   [21_000, 26_000],
   [27_000, 29_000],
 ];
-/** A chunk takes ~50-150 ms here: a random moment up to this long after a window's point lands in one or between two. */
+/** The kill comes at a random moment up to this long after the gate closed: reading the next chunk, writing it, or waiting at the gate. */
 const KILL_JITTER_MS = 80;
-/** Run 2 is killed blind, up to this long after its start (the CLI takes ~0.5 s to start copying). */
+/** Run 2 is killed blind, up to this long after its start (the CLI takes ~0.3-1 s to start copying), with a limit of 0: it commits nothing. */
 const BLIND_KILL_MS = 600;
+/** The advisory lock key of the gate. */
+const GATE = 4_242;
+/**
+ * The test's own limit. Every wait below is given what is left of it (less a margin), so a run
+ * that stalls fails with the wait's message, which names the run and holds the sync's output,
+ * instead of a bare test timeout.
+ */
+const TEST_TIMEOUT_MS = 300_000;
+const MARGIN_MS = 15_000;
 const PREFIXES = ['a\\b', "it's", 'tab\there', 'émoji ✓', 'plain'];
 const itemKey = (g: number): [string, number] => [`${PREFIXES[g % 5] ?? ''}-${Math.floor(g / 1000)}`, g % 1000];
 
@@ -75,6 +90,42 @@ const copiedRows = async (): Promise<number> =>
 const copyComplete = async (): Promise<boolean> =>
   (await query(target.url, 'SELECT 1 FROM strangler_sync.checkpoint WHERE slot_name = $1', [slot])).length === 1;
 
+/** The gate (see the header): while it is closed, a chunk after the copy's limit waits before it commits. */
+class Gate {
+  private client: pg.Client | undefined;
+
+  async close(): Promise<void> {
+    if (this.client) return;
+    this.client = new pg.Client({ connectionString: target.url });
+    await this.client.connect();
+    await this.client.query('SELECT pg_advisory_lock($1)', [GATE]);
+  }
+
+  /** The copy's rows at which the next chunk stops. */
+  async limit(rows: number): Promise<void> {
+    await query(target.url, 'UPDATE copy_limit SET rows = $1', [rows]);
+  }
+
+  async open(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.end();
+  }
+}
+
+/**
+ * Ends the target sessions a killed run left behind. PostgreSQL ends them itself when they
+ * next read from their closed connection, but one waiting at the gate reads only once the gate
+ * opens, which could be after the next run has started. Their chunks roll back, as they would
+ * without the gate.
+ */
+async function endSessionsOfKilledRun(): Promise<void> {
+  await query(
+    target.url,
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'strangler-sync'",
+  );
+}
+
 /** Commits one transaction after another into the source: every kind of change, all over the key ranges. */
 class Writer {
   committed = 0;
@@ -96,6 +147,7 @@ class Writer {
 
   private async run(): Promise<void> {
     const client = new pg.Client({ connectionString: source.url });
+    client.on('error', (error: unknown) => (this.failure ??= error));
     await client.connect();
     try {
       while (this.running) {
@@ -183,6 +235,19 @@ beforeAll(async () => {
     await dst.query(`CREATE TRIGGER audit AFTER INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION audit_tx('${kind}')`);
     await dst.query(`ALTER TABLE ${table} ENABLE ALWAYS TRIGGER audit`);
   }
+  await dst.query('CREATE TABLE copy_limit (rows bigint NOT NULL)');
+  await dst.query('INSERT INTO copy_limit VALUES (0)');
+  await dst.query(
+    `CREATE FUNCTION chunk_gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+       IF (SELECT coalesce(sum(rows), 0) FROM strangler_sync.snapshot_progress) >= (SELECT rows FROM copy_limit) THEN
+         PERFORM pg_advisory_xact_lock_shared(${GATE});
+       END IF;
+       RETURN NEW; END $$`,
+  );
+  await dst.query(
+    'CREATE TRIGGER gate BEFORE INSERT OR UPDATE ON strangler_sync.snapshot_progress FOR EACH ROW EXECUTE FUNCTION chunk_gate()',
+  );
+  await dst.query('ALTER TABLE strangler_sync.snapshot_progress ENABLE ALWAYS TRIGGER gate');
   await dst.end();
 
   dir = mkdtempSync(join(tmpdir(), 'strangler-crash-snapshot-'));
@@ -221,81 +286,110 @@ afterAll(async () => {
 });
 
 describe('sync crash test of the initial copy', () => {
-  it('resumes a chunked copy after 6 SIGKILLs under a concurrent writer, without a difference or a transaction applied twice', async () => {
-    const writer = new Writer();
-    const afterKill: number[] = [];
-    for (let kill = 1; kill <= KILLS; kill++) {
-      const child = processes.spawn();
-      const before = await copiedRows();
-      // Runs 3-6 copy up to a random point in a window: the kills land in each table and on both paths.
-      const window = KILL_WINDOWS[kill - 3];
-      const until = window ? Math.max(before + 1, window[0] + Math.floor(Math.random() * (window[1] - window[0]))) : before + 1;
-      if (kill !== 2) await processes.waitFor(async () => (await copiedRows()) >= until, 90_000, `run ${kill} to copy ${until} rows`);
-      // The slot exists (with its consistent point) once a chunk is committed: the writer's changes are all streamed.
-      if (kill === 1) writer.start();
-      // A random moment: in the middle of a chunk, between two, or (run 2) while starting.
-      await sleep(Math.floor(Math.random() * (kill === 2 ? BLIND_KILL_MS : KILL_JITTER_MS)));
-      child.kill('SIGKILL');
-      await exited(child);
-      output.push(`\n----- killed #${kill}\n`);
-      afterKill.push(await copiedRows());
-      // Every kill hit the copy, never the stream.
-      expect(await copyComplete(), `run ${kill} finished the copy before it was killed`).toBe(false);
-    }
-    console.log(`crash-snapshot test: rows copied after each kill ${afterKill.join(' ')}; writer at ${writer.committed}`);
-    expect(afterKill[afterKill.length - 1]).toBeLessThan(LEDGER_ROWS + ACCOUNTS + ITEMS);
-    // snapshot.chunkRows took effect: run 1, killed just after its first chunks, had not copied the whole ledger.
-    expect(afterKill[0]).toBeLessThan(LEDGER_ROWS);
+  it(
+    'resumes a chunked copy after 6 SIGKILLs under a concurrent writer, without a difference or a transaction applied twice',
+    async () => {
+      const deadline = Date.now() + TEST_TIMEOUT_MS - MARGIN_MS;
+      const left = (): number => Math.max(1_000, deadline - Date.now());
+      const writer = new Writer();
+      const gate = new Gate();
+      try {
+        await crashAndFinish(writer, gate, left);
+      } finally {
+        await gate.open().catch(() => undefined);
+        await writer.stop().catch(() => undefined);
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
 
+/** The six killed runs, the run that finishes, and every check of the header. */
+async function crashAndFinish(writer: Writer, gate: Gate, left: () => number): Promise<void> {
+  const afterKill: number[] = [];
+  const runMs: number[] = [];
+  await gate.close();
+  for (let kill = 1; kill <= KILLS; kill++) {
+    const before = await copiedRows();
+    // Runs 3-6 copy up to a random point in a window: the kills land in each table and on both paths.
+    const window = KILL_WINDOWS[kill - 3];
+    const until = window ? Math.max(before + 1, window[0] + Math.floor(Math.random() * (window[1] - window[0]))) : before + 1;
+    // Run 2 has no chunk to commit: it is killed while starting or in its first chunk.
+    await gate.limit(kill === 2 ? 0 : until);
+    const runStarted = Date.now();
     const child = processes.spawn();
-    await processes.waitFor(copyComplete, 120_000, 'the copy to complete');
-    await sleep(1_000);
-    await writer.stop();
-    expect(writer.committed).toBeGreaterThan(100);
-    await processes.waitFor(
-      async () =>
-        Number((await query<{ n: string }>(target.url, 'SELECT last_tx AS n FROM accounts_copy WHERE id = 0'))[0]?.n) === writer.committed,
-      60_000,
-      `the target to catch up to ${writer.committed} transactions`,
-    );
-    child.kill('SIGTERM');
-    expect(await exited(child)).toBe(130);
+    if (kill !== 2) await processes.waitFor(async () => (await copiedRows()) >= until, left(), `run ${kill} to copy ${until} rows`);
+    // The slot exists (with its consistent point) once a chunk is committed: the writer's changes are all streamed.
+    if (kill === 1) writer.start();
+    // A random moment: reading the next chunk, writing it, waiting at the gate, or (run 2) while starting.
+    await sleep(Math.floor(Math.random() * (kill === 2 ? BLIND_KILL_MS : KILL_JITTER_MS)));
+    child.kill('SIGKILL');
+    await exited(child);
+    await endSessionsOfKilledRun();
+    output.push(`\n----- killed #${kill}\n`);
+    afterKill.push(await copiedRows());
+    runMs.push(Date.now() - runStarted);
+    // Every kill hit the copy, never the stream.
+    expect(await copyComplete(), `run ${kill} finished the copy before it was killed`).toBe(false);
+  }
+  console.log(
+    `crash-snapshot test: rows copied after each kill ${afterKill.join(' ')}, in runs of ${runMs.join(' ')} ms; writer at ${writer.committed}`,
+  );
+  expect(afterKill[afterKill.length - 1]).toBeLessThan(LEDGER_ROWS + ACCOUNTS + ITEMS);
+  // snapshot.chunkRows took effect: run 1, killed just after its first chunks, had not copied the whole ledger.
+  expect(afterKill[0]).toBeLessThan(LEDGER_ROWS);
 
-    const verify = await runCli(['sync', 'verify', '--config', configFile], { env });
-    expect(verify.stdout + verify.stderr).toContain('verify: source and target agree on 3 table(s)');
-    expect(verify.code).toBe(0);
+  await gate.open();
+  const child = processes.spawn();
+  const lastRun = Date.now();
+  await processes.waitFor(copyComplete, left(), 'the copy to complete');
+  console.log(`crash-snapshot test: the last run completed the copy in ${Date.now() - lastRun} ms`);
+  await sleep(1_000);
+  await writer.stop();
+  expect(writer.committed).toBeGreaterThan(100);
+  await processes.waitFor(
+    async () =>
+      Number((await query<{ n: string }>(target.url, 'SELECT last_tx AS n FROM accounts_copy WHERE id = 0'))[0]?.n) === writer.committed,
+    left(),
+    `the target to catch up to ${writer.committed} transactions`,
+  );
+  child.kill('SIGTERM');
+  expect(await exited(child)).toBe(130);
 
-    // No row was written by two chunks (a chunk's rows and its progress commit together).
-    const copiedTwice = await query(
-      target.url,
-      `SELECT tbl, key, count(*) AS n FROM apply_log JOIN target_tx USING (txid) WHERE kind = 'chunk' GROUP BY tbl, key HAVING count(*) > 1 LIMIT 5`,
-    );
-    expect(copiedTwice).toEqual([]);
-    // The stream applied every writer transaction exactly once: its ledger row once, the counter row once per transaction.
-    const streamed = await query<{ ledger_rows: string; ledger_writes: string; counter_writes: string }>(
-      target.url,
-      `SELECT count(DISTINCT key) FILTER (WHERE tbl = 'ledger_copy' AND key NOT LIKE '-%') AS ledger_rows,
+  const verify = await runCli(['sync', 'verify', '--config', configFile], { env });
+  expect(verify.stdout + verify.stderr).toContain('verify: source and target agree on 3 table(s)');
+  expect(verify.code).toBe(0);
+
+  // No row was written by two chunks (a chunk's rows and its progress commit together).
+  const copiedTwice = await query(
+    target.url,
+    `SELECT tbl, key, count(*) AS n FROM apply_log JOIN target_tx USING (txid) WHERE kind = 'chunk' GROUP BY tbl, key HAVING count(*) > 1 LIMIT 5`,
+  );
+  expect(copiedTwice).toEqual([]);
+  // The stream applied every writer transaction exactly once: its ledger row once, the counter row once per transaction.
+  const streamed = await query<{ ledger_rows: string; ledger_writes: string; counter_writes: string }>(
+    target.url,
+    `SELECT count(DISTINCT key) FILTER (WHERE tbl = 'ledger_copy' AND key NOT LIKE '-%') AS ledger_rows,
               count(*) FILTER (WHERE tbl = 'ledger_copy' AND key NOT LIKE '-%') AS ledger_writes,
               count(*) FILTER (WHERE tbl = 'accounts_copy' AND key = '0') AS counter_writes
          FROM apply_log JOIN target_tx USING (txid) WHERE kind = 'stream'`,
-    );
-    expect(streamed[0]).toEqual({
-      ledger_rows: String(writer.committed),
-      ledger_writes: String(writer.committed),
-      counter_writes: String(writer.committed),
-    });
-    // Each table went through several chunks, over several runs.
-    const progress = await query<{ source_table: string; rows: string; done: boolean }>(
-      target.url,
-      'SELECT source_table, rows, done FROM strangler_sync.snapshot_progress WHERE slot_name = $1 ORDER BY source_table',
-      [slot],
-    );
-    expect(progress.map((row) => row.done)).toEqual([true, true, true]);
-    // (A resumed chunk reads a later snapshot: rows the writer deleted before their chunk are not in it.)
-    const chunkRows = progress.reduce((sum, row) => sum + Number(row.rows), 0);
-    expect(chunkRows).toBeGreaterThanOrEqual(LEDGER_ROWS + ACCOUNTS + ITEMS - writer.committed / 5);
+  );
+  expect(streamed[0]).toEqual({
+    ledger_rows: String(writer.committed),
+    ledger_writes: String(writer.committed),
+    counter_writes: String(writer.committed),
+  });
+  // Each table went through several chunks, over several runs.
+  const progress = await query<{ source_table: string; rows: string; done: boolean }>(
+    target.url,
+    'SELECT source_table, rows, done FROM strangler_sync.snapshot_progress WHERE slot_name = $1 ORDER BY source_table',
+    [slot],
+  );
+  expect(progress.map((row) => row.done)).toEqual([true, true, true]);
+  // (A resumed chunk reads a later snapshot: rows the writer deleted before their chunk are not in it.)
+  const chunkRows = progress.reduce((sum, row) => sum + Number(row.rows), 0);
+  expect(chunkRows).toBeGreaterThanOrEqual(LEDGER_ROWS + ACCOUNTS + ITEMS - writer.committed / 5);
 
-    const drop = await runCli(['sync', 'drop', '--config', configFile], { env });
-    expect(drop.code).toBe(0);
-  }, 120_000);
-});
+  const drop = await runCli(['sync', 'drop', '--config', configFile], { env });
+  expect(drop.code).toBe(0);
+}
