@@ -32,4 +32,10 @@ export default tseslint.config(
     },
   },
   { files: ['cli/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', '**/*.test.ts'], rules: { 'no-console': 'off' } },
+  // CommonJS preloads (`node --require`), plain JavaScript: they run before any TypeScript loader.
+  {
+    files: ['strangler-proxy/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

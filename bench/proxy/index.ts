@@ -13,6 +13,8 @@
  * --node-server-row: our proxy again with `listen.server: node` (node:http reads every request), as `strangler (node:http)`.
  * --no-pin: latency runs without giving the proxy under test a CPU of its own (cpus.ts).
  * --variant-flags "<node flags>": our proxy again with these node flags too (e.g. `--single-threaded-gc`), as `strangler (<flags>)`.
+ * --variant-args "<proxy options>": the same with options of `strangler proxy` (e.g. `--gc-threads parallel --helper-nice 0`);
+ *   with --variant-flags, one row with both.
  */
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -50,6 +52,8 @@ const LONG_REQUESTS = Number(option('--long-requests') ?? 1_000_000);
 const nodeFlags = option('--node-flags')?.split(' ').filter(Boolean) ?? [];
 /** Also our proxy with these node flags added, as a row of its own: a flag's effect measured in the same run. */
 const variantFlags = option('--variant-flags')?.split(' ').filter(Boolean);
+/** Also our proxy with these `strangler proxy` options added (in the same row as --variant-flags when both are given). */
+const variantArgs = option('--variant-args')?.split(' ').filter(Boolean);
 
 const SECONDS = quick ? 3 : 10;
 const ROUNDS = quick ? 1 : 3;
@@ -266,11 +270,12 @@ async function main(): Promise<void> {
     if (undiciRow && entry) await extraRow('strangler (undici)', { entry, configName: 'strangler-undici.yaml', client: 'undici' });
     if (nodeServerRow && entry)
       await extraRow('strangler (node:http)', { entry, configName: 'strangler-node-server.yaml', server: 'node' });
-    if (variantFlags !== undefined && entry)
-      await extraRow(`strangler (${variantFlags.join(' ')})`, {
+    if ((variantFlags !== undefined || variantArgs !== undefined) && entry)
+      await extraRow(`strangler (${[...(variantFlags ?? []), ...(variantArgs ?? [])].join(' ')})`, {
         entry,
         configName: 'strangler-variant.yaml',
-        nodeFlags: [...nodeFlags, ...variantFlags],
+        nodeFlags: [...nodeFlags, ...(variantFlags ?? [])],
+        proxyArgs: variantArgs ?? [],
       });
     if (divert && entry) await extraRow('strangler (route→service)', { entry, divert: true });
 

@@ -20,6 +20,8 @@ export interface OursOptions {
   divert?: boolean;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** Extra options of `strangler proxy`, e.g. --helper-nice 0. */
+  proxyArgs?: string[];
   /** Names the config file (several instances in one run). */
   configName?: string;
   /** `pool.client` of the monolith (default: the proxy's default, builtin). */
@@ -92,7 +94,7 @@ export async function startOurs(options: OursOptions): Promise<RunningOurs> {
   const running = start(
     'strangler proxy',
     process.execPath,
-    [...(options.nodeFlags ?? []), ...entry.args, 'proxy', '--config', config, '--workers', '1'],
+    [...(options.nodeFlags ?? []), ...entry.args, 'proxy', '--config', config, '--workers', '1', ...(options.proxyArgs ?? [])],
     { STRANGLER_ADMIN_TOKEN: token },
   );
   await waitForPort(running, options.port);

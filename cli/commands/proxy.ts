@@ -5,7 +5,9 @@
  * workers (node:cluster); worker 1 serves the admin API and relays changes to the others.
  */
 import cluster from 'node:cluster';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { StranglerError } from '../../common/errors.js';
 import { createLogger, type Logger } from '../../common/logger.js';
 import type { ClusterWorker } from '../../strangler-proxy/cluster.js';
@@ -32,6 +34,38 @@ const V8_MAX_SEMI_SPACE_MB = 16;
 export function youngGenerationFlags(mb: number, execArgv: readonly string[]): string[] {
   if (mb === 0 || execArgv.some((arg) => /^--(min|max)[-_]semi[-_]space[-_]size\b/.test(arg))) return [];
   return mb > V8_MAX_SEMI_SPACE_MB ? [`--min-semi-space-size=${mb}`, `--max-semi-space-size=${mb}`] : [`--min-semi-space-size=${mb}`];
+}
+
+/** `--helper-nice`'s default: the least CPU priority, so the event loop takes the CPU back from a background worker at once. */
+const HELPER_NICE = 19;
+/** The preload that lowers the helper threads' priority (plain CommonJS: copied into dist/ by the build). */
+const HELPER_THREADS_PRELOAD = fileURLToPath(new URL('../../strangler-proxy/helper-threads.cjs', import.meta.url));
+
+export interface ServingOptions {
+  youngGenerationMb: number;
+  /** 'single': V8's --single-threaded-gc; 'parallel': V8's own helper threads. */
+  gcThreads: 'single' | 'parallel';
+  /** Nice value of the serving process's threads but the main one; 0 leaves them alone. */
+  helperNice: number;
+}
+
+/**
+ * Every node flag the serving process starts with, beyond this one's: the young generation's
+ * size, single-threaded GC unless node's command line already says how V8's GC uses threads,
+ * and the preload that lowers the helper threads' priority (when `preload` exists: it does not
+ * next to the TypeScript sources).
+ *
+ * Single-threaded GC: the proxy's young generation is garbage almost entirely and a scavenge
+ * takes under a millisecond; helper threads shorten it little (0.63-0.70 → 0.55-0.60 ms
+ * without them, bench/proxy/README.md), cost a wake-up each, and with one CPU per worker they
+ * only take turns with the thread they help.
+ */
+export function servingFlags(options: ServingOptions, execArgv: readonly string[], preload = HELPER_THREADS_PRELOAD): string[] {
+  const flags = youngGenerationFlags(options.youngGenerationMb, execArgv);
+  if (options.gcThreads === 'single' && !execArgv.some((arg) => /^--(no-)?single[-_]threaded([-_]gc)?$/.test(arg)))
+    flags.push('--single-threaded-gc');
+  if (options.helperNice > 0 && existsSync(preload)) flags.push('--require', preload);
+  return flags;
 }
 
 interface Stoppable {
@@ -81,7 +115,8 @@ function shareFigures(proxy: RunningProxy, metrics: ProxyMetrics | undefined, wo
 export const proxyCommand: Command = {
   name: 'proxy',
   summary: 'Run the strangler proxy in front of the monolith.',
-  usage: 'strangler proxy --config <strangler.yaml> [--workers <n>] [--young-generation <MB>]',
+  usage:
+    'strangler proxy --config <strangler.yaml> [--workers <n>] [--young-generation <MB>] [--gc-threads single|parallel] [--helper-nice <0-19>]',
   details:
     'Everything goes to the monolith unless a route in the config diverts it. The config is\n' +
     'reloaded when the file changes (an invalid edit is logged and ignored). Access log and\n' +
@@ -97,6 +132,20 @@ export const proxyCommand: Command = {
       placeholder: '<MB>',
       default: YOUNG_GENERATION_MB,
       description: "Least size of V8's young generation per semi-space (fewer scavenges under load); 0: V8's own.",
+    },
+    {
+      name: 'gc-threads',
+      type: 'string',
+      placeholder: 'single|parallel',
+      default: 'single',
+      description: "V8's garbage collector on the event loop's thread alone, or with V8's helper threads.",
+    },
+    {
+      name: 'helper-nice',
+      type: 'number',
+      placeholder: '<0-19>',
+      default: HELPER_NICE,
+      description: "CPU priority (nice) of V8's background threads, below the event loop's (Linux); 0: unchanged.",
     },
   ],
   async run(args, io) {
@@ -115,6 +164,14 @@ export const proxyCommand: Command = {
     if (!Number.isInteger(youngMb) || youngMb < 0 || youngMb > 256) {
       throw new StranglerError('CLI_BAD_VALUE', `--young-generation must be a whole number of MB from 0 to 256, got ${youngMb}.`);
     }
+    const gcThreads = stringOption(args, 'gc-threads') ?? 'single';
+    if (gcThreads !== 'single' && gcThreads !== 'parallel') {
+      throw new StranglerError('CLI_BAD_VALUE', `--gc-threads must be single or parallel, got '${gcThreads}'.`);
+    }
+    const helperNice = numberOption(args, 'helper-nice') ?? HELPER_NICE;
+    if (!Number.isInteger(helperNice) || helperNice < 0 || helperNice > 19) {
+      throw new StranglerError('CLI_BAD_VALUE', `--helper-nice must be a whole number from 0 to 19, got ${helperNice}.`);
+    }
     const configPath = resolve(io.cwd, file);
     const port = numberOption(args, 'port');
     const logger = createLogger({ level: io.env.STRANGLER_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
@@ -130,10 +187,12 @@ export const proxyCommand: Command = {
       );
       return EXIT.ok;
     }
-    // V8 sizes the young generation when it starts: cluster workers get the flags, and one process starts itself again with them.
-    const youngFlags = youngGenerationFlags(youngMb, process.execArgv);
+    // V8 reads these flags when it starts: cluster workers get them, and one process starts itself again with them.
+    const childFlags = servingFlags({ youngGenerationMb: youngMb, gcThreads, helperNice }, process.execArgv);
+    // The preload's setting, inherited by the child or the workers.
+    process.env.STRANGLER_HELPER_NICE = String(helperNice);
     // Before the proxy's modules load: the supervisor stays small.
-    if (workers === 1 && !cluster.isWorker && youngFlags.length > 0 && io.env[RESPAWNED_ENV] !== '1') return respawnWith(youngFlags);
+    if (workers === 1 && !cluster.isWorker && childFlags.length > 0 && io.env[RESPAWNED_ENV] !== '1') return respawnWith(childFlags);
     stopWithParent();
     const { startProxy, loadProxyConfig } = await import('../../strangler-proxy/index.js');
     if (workers > 1 && cluster.isPrimary) {
@@ -142,7 +201,7 @@ export const proxyCommand: Command = {
         workers,
         configPath,
         logger,
-        execArgv: [...process.execArgv, ...youngFlags],
+        execArgv: [...process.execArgv, ...childFlags],
         ...(port === undefined ? {} : { env: { STRANGLER_PORT: String(port) } }),
       });
       io.stdout(`strangler proxy: ${workers} workers listening on ${primary.url}\n`);

@@ -7,6 +7,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition } from '../../strangler-proxy/metrics/parse-exposition.js';
+import { startNodeService } from '../../common/child-process.js';
+import { CLI } from '../helpers/cli.js';
 import { runScript, startService, type ServiceProcess } from '../helpers/processes.js';
 import { ROOT, get, sleep, startUpstream, tempDir } from './helpers.js';
 
@@ -56,7 +58,7 @@ async function sides(url: string, count: number): Promise<Set<string>> {
   return seen;
 }
 
-/** Pids of the cluster's workers (children of the primary running cli/main.ts), from /proc. */
+/** Pids of the cluster's workers or the serving child (children of the process running cli/main.ts or the built main.js), from /proc. */
 function childrenOf(pid: number | undefined): number[] {
   const children: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -65,12 +67,19 @@ function childrenOf(pid: number | undefined): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       // Only the workers (tsx's esbuild helper is a child too).
-      if (parent === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('cli/main.ts')) children.push(Number(entry));
+      if (parent === pid && /cli\/main\.[tj]s/.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))) children.push(Number(entry));
     } catch {
       // the process ended while we looked
     }
   }
   return children;
+}
+
+/** Each thread's nice value (field 19 of its stat; the name before it is in parentheses), the main thread's first. */
+function threadNice(pid: number): { main: number; others: number[] } {
+  const nice = (tid: string): number => Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+  const others = readdirSync(`/proc/${pid}/task`).filter((tid) => tid !== String(pid));
+  return { main: nice(String(pid)), others: others.map(nice) };
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -139,7 +148,7 @@ describe('strangler proxy (CLI)', () => {
     }
   });
 
-  it("serves from a child started with the young generation's size, which stops when its supervisor is killed; --young-generation 0 serves in one process", async () => {
+  it("serves from a child started with the young generation's size, single-threaded GC and V8's threads at nice 19, which stops when its supervisor is killed; V8's defaults serve in one process", async () => {
     const file = writeConfig('young.yaml', 0);
     const proxy = await startService({ cwd: ROOT, entry: 'cli/main.ts', args: ['proxy', '--config', file] });
     try {
@@ -148,7 +157,14 @@ describe('strangler proxy (CLI)', () => {
       expect(others).toEqual([]);
       const argv = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0');
       expect(argv).toContain('--min-semi-space-size=8');
+      expect(argv).toContain('--single-threaded-gc');
+      expect(argv[argv.indexOf('--require') + 1]).toBe(join(ROOT, 'strangler-proxy', 'helper-threads.cjs'));
       expect(argv.slice(argv.indexOf('proxy'))).toEqual(['proxy', '--config', file, '']);
+      // Node's platform threads (V8's four workers and two more) at 19, the main thread at 0. (Under tsx its loader's thread,
+      // there before the preload, is lowered too, and with it the thread pool it starts: the built CLI is checked below.)
+      const nice = threadNice(child ?? 0);
+      expect(nice.main).toBe(0);
+      expect(nice.others.filter((value) => value === 19).length).toBeGreaterThanOrEqual(4);
       // A supervisor killed outright cannot pass anything on: the child sees its channel close and stops.
       proxy.child.kill('SIGKILL');
       await waitFor(async () => !existsSync(`/proc/${child}`));
@@ -157,10 +173,30 @@ describe('strangler proxy (CLI)', () => {
       await proxy.stop();
     }
 
-    const single = await startService({ cwd: ROOT, entry: 'cli/main.ts', args: ['proxy', '--config', file, '--young-generation', '0'] });
+    // The built CLI: libuv's thread pool (dns.lookup, files), made by the main thread after the preload, keeps its priority.
+    const built = await startNodeService({ cwd: ROOT, nodeArgs: [CLI, 'proxy', '--config', file], env: {}, timeoutMs: 30_000 });
+    try {
+      expect((await get(`${built.baseUrl}/x`)).upstream).toBe('monolith');
+      const [child] = childrenOf(built.child.pid);
+      const nice = threadNice(child ?? 0);
+      expect(nice.main).toBe(0);
+      expect(nice.others.filter((value) => value === 19).length).toBeGreaterThanOrEqual(4);
+      expect(nice.others.filter((value) => value === 0).length).toBeGreaterThanOrEqual(1);
+      expect(nice.others.every((value) => value === 0 || value === 19)).toBe(true);
+    } finally {
+      await built.stop();
+    }
+
+    const single = await startService({
+      cwd: ROOT,
+      entry: 'cli/main.ts',
+      args: ['proxy', '--config', file, '--young-generation', '0', '--gc-threads', 'parallel', '--helper-nice', '0'],
+    });
     try {
       expect((await get(`${single.baseUrl}/x`)).upstream).toBe('monolith');
       expect(childrenOf(single.child.pid)).toEqual([]);
+      const nice = threadNice(single.child.pid ?? 0);
+      expect([nice.main, ...nice.others].every((value) => value === 0)).toBe(true);
       const exit = exited(single);
       single.child.kill('SIGINT');
       expect(await exit).toBe(130);
@@ -257,7 +293,12 @@ describe('strangler proxy (CLI)', () => {
       const workers = childrenOf(proxy.child.pid);
       expect(workers).toHaveLength(2);
       // Started with the young generation's size, which cluster workers take from the primary's settings.
-      for (const pid of workers) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--min-semi-space-size=8');
+      for (const pid of workers) {
+        expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(
+          expect.arrayContaining(['--min-semi-space-size=8', '--single-threaded-gc', '--require']),
+        );
+        expect(threadNice(pid).others).toContain(19);
+      }
       process.kill(workers[0] ?? 0, 'SIGKILL');
       await waitFor(async () => {
         const now = childrenOf(proxy.child.pid);
