@@ -24,7 +24,6 @@ const { setPriority } = require('node:os');
 
 const nice = Number(process.env.STRANGLER_HELPER_NICE);
 if (process.platform === 'linux' && Number.isInteger(nice) && nice > 0 && nice <= 19) {
-  let lowered = 0;
   let tasks = [];
   try {
     tasks = readdirSync('/proc/self/task');
@@ -36,11 +35,8 @@ if (process.platform === 'linux' && Number.isInteger(nice) && nice > 0 && nice <
     if (tid === process.pid) continue;
     try {
       setPriority(tid, nice);
-      lowered++;
     } catch {
       // A thread that ended meanwhile.
     }
   }
-  // For the proxy's startup log line.
-  process.env.STRANGLER_HELPER_THREADS_LOWERED = String(lowered);
 }

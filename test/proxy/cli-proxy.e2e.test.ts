@@ -59,13 +59,18 @@ async function sides(url: string, count: number): Promise<Set<string>> {
 }
 
 /** Pids of the cluster's workers or the serving child (children of the process running cli/main.ts or the built main.js), from /proc. */
+/** The fields of a /proc stat file after the process's name (which is in parentheses and may hold spaces): [0] is field 3. */
+function statFields(path: string): string[] {
+  const stat = readFileSync(path, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 function childrenOf(pid: number | undefined): number[] {
   const children: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const parent = Number(statFields(`/proc/${entry}/stat`)[1]);
       // Only the workers (tsx's esbuild helper is a child too).
       if (parent === pid && /cli\/main\.[tj]s/.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))) children.push(Number(entry));
     } catch {
@@ -75,9 +80,9 @@ function childrenOf(pid: number | undefined): number[] {
   return children;
 }
 
-/** Each thread's nice value (field 19 of its stat; the name before it is in parentheses), the main thread's first. */
+/** The nice value (field 19 of its stat) of a process's main thread and of each of its other threads. */
 function threadNice(pid: number): { main: number; others: number[] } {
-  const nice = (tid: string): number => Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+  const nice = (tid: string): number => Number(statFields(`/proc/${pid}/task/${tid}/stat`)[16]);
   const others = readdirSync(`/proc/${pid}/task`).filter((tid) => tid !== String(pid));
   return { main: nice(String(pid)), others: others.map(nice) };
 }

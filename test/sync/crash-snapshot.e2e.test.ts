@@ -46,7 +46,7 @@ const KILL_WINDOWS: Array<[number, number]> = [
   [21_000, 26_000],
   [27_000, 29_000],
 ];
-/** The kill comes at a random moment up to this long after the gate closed: reading the next chunk, writing it, or waiting at the gate. */
+/** The kill comes at a random moment up to this long after the run reached its limit: reading the next chunk, writing it, or waiting at the gate. */
 const KILL_JITTER_MS = 80;
 /** Run 2 is killed blind, up to this long after its start (the CLI takes ~0.3-1 s to start copying), with a limit of 0: it commits nothing. */
 const BLIND_KILL_MS = 600;
