@@ -41,6 +41,12 @@ export interface Relation {
   columns: RelationColumn[];
   /** The columns one event carried (Debezium), maybe not all of the table's: the sink does not check them for dropped or retyped ones. */
   partial?: boolean;
+  /**
+   * 'connect': the columns and their types come from a Debezium event's Kafka Connect schema, whose
+   * types are coarser than PostgreSQL's (a varchar is a string): the sink compares them only with
+   * types seen the same way.
+   */
+  typesFrom?: 'connect';
 }
 
 /** Column name -> text value, or null for SQL NULL. */

@@ -70,13 +70,24 @@ export class RelationCache {
   private readonly lastByTable = new Map<string, Relation>();
   private nextOid = 1;
 
-  get(schema: string, table: string, columns: readonly RelationColumn[]): Relation {
-    const shape = `${schema}.${table}(${columns.map((c) => `${c.name}:${c.typeOid}`).join(',')})`;
+  /**
+   * `complete`: the columns are the table's as the event's Connect schema describes it (schemas
+   * enabled), so the sink can tell a dropped or retyped column; else they are one event's fields.
+   */
+  get(schema: string, table: string, columns: readonly RelationColumn[], complete = false): Relation {
+    const shape = `${schema}.${table}(${columns.map((c) => `${c.name}:${c.typeOid}`).join(',')})${complete ? '' : '?'}`;
     let relation = this.byShape.get(shape);
     if (!relation) {
       // Debezium does not send the key (the HTTP sink posts the value only): the mapping's key or the
       // target's primary key names the row; replica identity 'f' lets the plan use either.
-      relation = { oid: this.nextOid++, schema, table, replicaIdentity: 'f', columns: [...columns], partial: true };
+      relation = {
+        oid: this.nextOid++,
+        schema,
+        table,
+        replicaIdentity: 'f',
+        columns: [...columns],
+        ...(complete ? { typesFrom: 'connect' as const } : { partial: true }),
+      };
       this.byShape.set(shape, relation);
     }
     this.lastByTable.set(`${schema}.${table}`, relation);
@@ -159,6 +170,10 @@ export function decodeDebeziumValue(value: JsonValue, options: DecodeOptions = {
   const placeholder = options.placeholder ?? DEFAULT_PLACEHOLDER;
   const unchanged = new Set<string>();
   const columnsOf = new Map<string, RelationColumn>();
+  // With schemas, the value schema lists the table's columns (Debezium's view of them), whatever a row holds.
+  const tableSchema = envelope?.get('after') ?? envelope?.get('before');
+  for (const [name, fieldSchema] of tableSchema ?? []) columnsOf.set(name, { name, typeOid: typeOidOf(fieldSchema), isKey: false });
+  let complete = tableSchema !== undefined && tableSchema.size > 0;
   const readRow = (field: 'before' | 'after'): Row | null => {
     const raw = payload[field];
     if (raw === null || raw === undefined) return null;
@@ -167,7 +182,11 @@ export function decodeDebeziumValue(value: JsonValue, options: DecodeOptions = {
     const row: Row = {};
     for (const [name, item] of Object.entries(raw)) {
       const fieldSchema = schemas?.get(name);
-      if (!columnsOf.has(name)) columnsOf.set(name, { name, typeOid: typeOidOf(fieldSchema), isKey: false });
+      if (!columnsOf.has(name)) {
+        // A field its schema does not list: the schema is not the whole story.
+        complete = false;
+        columnsOf.set(name, { name, typeOid: typeOidOf(fieldSchema), isKey: false });
+      }
       if (item === placeholder) {
         if (field === 'after') unchanged.add(name);
         continue;
@@ -185,7 +204,7 @@ export function decodeDebeziumValue(value: JsonValue, options: DecodeOptions = {
   if ((op === 'c' || op === 'r' || op === 'u') && !after) throw new DebeziumFormatError(at('after'), `op "${op}" needs the new row`);
   if (op === 'd' && !before) throw new DebeziumFormatError(at('before'), 'op "d" needs the old row (at least its key)');
   const relations = options.relations ?? new RelationCache();
-  const relation = op === 't' ? relations.last(schema, table) : relations.get(schema, table, [...columnsOf.values()]);
+  const relation = op === 't' ? relations.last(schema, table) : relations.get(schema, table, [...columnsOf.values()], complete);
   const eventTs = payload['ts_ms'];
   const event: ChangeEvent = {
     op: op as ChangeEvent['op'],

@@ -158,6 +158,8 @@ export class DebeziumHttpSource implements ChangeSource {
     const server = this.server;
     this.server = undefined;
     if (server) {
+      // The held events' 503s are written once their promises settle: let them out before the sockets close.
+      await new Promise((resolve) => setImmediate(resolve));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

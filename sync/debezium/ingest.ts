@@ -14,7 +14,9 @@ import type { SyncConfig } from '../config/schema.js';
 import { sourceTables } from '../runner/pg-sync.js';
 import { startPipeline, type PipelineHandle } from '../runner/pipeline.js';
 import type { OpenContext } from '../runner/runner.js';
+import { builtinTypeName } from '../mapping/source-types.js';
 import { PgSink } from '../sink/pg-sink.js';
+import type { SourceColumnType } from '../sink/planner.js';
 import { createSlot, PgChangeSource, setupSource } from '../source/index.js';
 import { DebeziumHttpSource } from './http-source.js';
 import { NatsJetStreamPublisher } from './nats-publisher.js';
@@ -151,9 +153,31 @@ function targetSink(config: Readonly<SyncConfig>, targetUrl: string, logger: Log
     mappings: config.tables,
     schemaChange: config.schemaChange,
     replicationRole: config.target.replicationRole,
+    sourceColumnType: connectColumnType,
     logger: logger.child({ part: 'sink' }),
   });
 }
+
+/**
+ * The type `schemaChange: add-column` gives a new column, from the event's Kafka Connect schema
+ * (a string becomes text, an int64 bigint, a Decimal numeric, a MicroTimestamp timestamp).
+ * Debezium does not say what the rows that exist hold in it, so they get NULL there until
+ * they change (verify lists them).
+ */
+const connectColumnType: SourceColumnType = (relation, column) => {
+  const typeOid = relation.columns.find((item) => item.name === column)?.typeOid;
+  const type = relation.typesFrom === 'connect' && typeOid !== undefined ? builtinTypeName(typeOid) : undefined;
+  if (type === undefined)
+    return Promise.reject(
+      new StranglerError(
+        'SYNC_SCHEMA_CHANGED',
+        `Cannot add column ${column} of ${relation.schema}.${relation.table} to the target: the Debezium events carry no schema, so its type is unknown. ` +
+          'Add the column to the target yourself (or exclude it in the mapping), or send events with schemas (schemas.enable=true), then start the sync again. Nothing past this change was applied.',
+        { details: { table: `${relation.schema}.${relation.table}`, columns: [column] } },
+      ),
+    );
+  return Promise.resolve({ type, existingRowsValue: null });
+};
 
 export interface StartNatsPublisherOptions {
   config: Readonly<SyncConfig>;

@@ -184,7 +184,12 @@ export class Planner {
       const now = present.get(source);
       if (!now) {
         if (!produced.has(seen.target)) changes.dropped.push({ source, target: seen.target, targetType, known: seen.dropped === true });
-      } else if (now.typeOid !== seen.typeOid && (mapping.columns[source] ?? source) === seen.target && targetType === seen.targetType) {
+      } else if (
+        now.typeOid !== seen.typeOid &&
+        sameTypeSystem(seen, relation) &&
+        (mapping.columns[source] ?? source) === seen.target &&
+        targetType === seen.targetType
+      ) {
         changes.retyped.push({
           source,
           target: seen.target,
@@ -284,7 +289,12 @@ interface ColumnHistory {
   dropped?: true;
   /** Its type changed to this one, accepted under ignore or add-column (typeOid stays the one the target was made for). */
   acceptedTypeOid?: number;
+  /** typeOid was read off a Debezium event's Kafka Connect schema (Relation.typesFrom). */
+  connect?: true;
 }
+
+/** Types compare only when both were read the same way: a Connect string is a varchar and a text alike. */
+const sameTypeSystem = (seen: ColumnHistory, relation: Relation): boolean => (seen.connect === true) === (relation.typesFrom === 'connect');
 type History = Record<string, ColumnHistory>;
 
 interface DroppedColumn {
@@ -302,7 +312,7 @@ interface ColumnChanges {
   retyped: RetypedColumn[];
 }
 
-const carries = (mapping: TableMapping, name: string, ignored: readonly string[]): boolean =>
+export const carries = (mapping: TableMapping, name: string, ignored: readonly string[] = []): boolean =>
   (mapping.include === undefined || mapping.include.includes(name)) && !(mapping.exclude ?? []).includes(name) && !ignored.includes(name);
 
 const typeName = (oid: number): string => builtinTypeName(oid) ?? `type oid ${oid}`;
@@ -313,7 +323,8 @@ function describe(source: string, target: string, change: DroppedColumn | Retype
     : `Source column ${source}.${change.source} was dropped, and the mapping carries it to ${target}.${change.target}, which would get no new values`;
 }
 
-function withoutColumns(mapping: TableMapping, names: readonly string[]): TableMapping {
+/** The mapping without any mention of these source columns (dropped in the source). */
+export function withoutColumns(mapping: TableMapping, names: readonly string[]): TableMapping {
   if (names.length === 0) return mapping;
   const keep = (name: string): boolean => !names.includes(name);
   const pick = (record: Readonly<Record<string, string>>): Record<string, string> =>
@@ -347,13 +358,29 @@ function nextHistory(
     }
     const target = mapping.columns[column.name] ?? column.name;
     const targetType = carries(mapping, column.name, ignored) ? targetTypes.get(target) : undefined;
-    next[column.name] = { typeOid: column.typeOid, target: targetType === undefined ? null : target, targetType: targetType ?? null };
+    next[column.name] = {
+      typeOid: column.typeOid,
+      target: targetType === undefined ? null : target,
+      targetType: targetType ?? null,
+      ...(relation.typesFrom === 'connect' ? { connect: true as const } : {}),
+    };
   }
   for (const change of changes.dropped) {
     const seen = history[change.source];
     if (seen) next[change.source] = { ...seen, targetType: change.targetType, dropped: true };
   }
   return next;
+}
+
+/**
+ * The target column each source column was carried to when rows were last applied (from the
+ * sink's record in the target), or nothing when the target holds no such record.
+ */
+export async function carriedColumns(client: pg.ClientBase, source: string, target: string): Promise<Map<string, string>> {
+  const exists = await client.query<{ ok: boolean }>("SELECT to_regclass('strangler_sync.source_columns') IS NOT NULL AS ok");
+  if (exists.rows[0]?.ok !== true) return new Map();
+  const history = await readHistory(client, source, target);
+  return new Map(Object.entries(history).flatMap(([name, seen]) => (seen.target === null ? [] : [[name, seen.target] as const])));
 }
 
 async function readHistory(client: pg.ClientBase, source: string, target: string): Promise<History> {

@@ -11,7 +11,19 @@ const show = (value: string | null): string =>
 
 function tableLines(table: TableVerification): string[] {
   const head = `${table.source} -> ${table.target}: ${table.sourceRows} source rows, ${table.targetRows} target rows`;
-  const notes = table.notCompared.length > 0 ? [`  not compared (the target lacks them): ${table.notCompared.join(', ')}`] : [];
+  const notes = [
+    ...(table.notCompared.length > 0 ? [`  not compared (the target lacks them): ${table.notCompared.join(', ')}`] : []),
+    ...(table.droppedInSource.length > 0
+      ? [
+          `  not compared (dropped in the source, so the target columns get no new values): ${table.droppedInSource
+            .map((column) => (column.source === column.target ? column.source : `${column.source} -> ${column.target}`))
+            .join(', ')}`,
+        ]
+      : []),
+    ...table.uncastable.map(
+      (column) => `  not compared, DIFFERENT: source values of ${column.column} do not fit its target type ${column.type}: ${column.error}`,
+    ),
+  ];
   if (table.equal) return [`${head}, equal`, ...notes];
   const { missing, extra, different } = table.counts;
   const lines = [

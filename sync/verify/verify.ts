@@ -13,6 +13,7 @@ import { silentLogger, type Logger } from '../../common/logger.js';
 import { splitTableName, type SyncUrls } from '../config/load.js';
 import type { SyncConfig, TableMapping } from '../config/schema.js';
 import { compileTablePlan, type TablePlan } from '../mapping/compile.js';
+import { carriedColumns, carries, withoutColumns } from '../sink/planner.js';
 import { readTargetTable } from '../sink/target-catalog.js';
 import { describeTable } from '../source/index.js';
 import { boundsSql, hashSql, rowsSql, sourceProjection, targetProjection, type KeyRange, type Projection } from './projection.js';
@@ -42,6 +43,17 @@ export interface TableVerification {
   counts: { missing: number; extra: number; different: number };
   /** Source columns the mapping carries that the target lacks (not compared). */
   notCompared: string[];
+  /**
+   * Carried source columns the source no longer has (dropped there): their target columns get no
+   * new values and are not compared. Known from the mapping's names and the sink's record of what
+   * it carried.
+   */
+  droppedInSource: Array<{ source: string; target: string }>;
+  /**
+   * Carried columns with source values their target column's type rejects (a source column whose
+   * type changed, say): not compared, and the table counts as different.
+   */
+  uncastable: Array<{ column: string; type: string; error: string }>;
 }
 
 export interface VerifyReport {
@@ -99,20 +111,20 @@ async function verifyTable(
   const targetName = splitTableName(mapping.target);
   const info = await describeTable(source, sourceName);
   const targetInfo = await readTargetTable(target, targetName.schema, targetName.table);
-  const plan = compileTablePlan(mapping, info.relation, targetInfo);
+  const sourceText = `${sourceName.schema}.${sourceName.table}`;
+  const targetText = `${targetName.schema}.${targetName.table}`;
+  const dropped = droppedColumns(mapping, info.relation.columns, targetInfo, await carriedColumns(target, sourceText, targetText));
+  let plan = compileTablePlan(withoutColumns(mapping, [...dropped.keys()]), info.relation, targetInfo);
   const known = new Map<string, boolean>();
   for (const column of plan.columns) {
     if (known.has(column.type)) continue;
     const result = await source.query<{ ok: boolean }>('SELECT to_regtype($1) IS NOT NULL AS ok', [column.type]);
     known.set(column.type, result.rows[0]?.ok ?? false);
   }
-  const sides: Side[] = [
-    { client: source, projection: sourceProjection(plan, (type) => known.get(type) ?? false) },
-    { client: target, projection: targetProjection(plan) },
-  ];
+  const typeExists = (type: string): boolean => known.get(type) ?? false;
   const result: TableVerification = {
-    source: `${sourceName.schema}.${sourceName.table}`,
-    target: `${targetName.schema}.${targetName.table}`,
+    source: sourceText,
+    target: targetText,
     sourceRows: 0,
     targetRows: 0,
     equal: true,
@@ -122,16 +134,99 @@ async function verifyTable(
     different: [],
     counts: { missing: 0, extra: 0, different: 0 },
     notCompared: plan.missingInTarget.map((column) => column.source),
+    droppedInSource: [...dropped].map(([name, column]) => ({ source: name, target: column })),
+    uncastable: [],
   };
-  const whole = await hashBoth(sides, plan, {});
+  const sidesOf = (of: TablePlan): Side[] => [
+    { client: source, projection: sourceProjection(of, typeExists) },
+    { client: target, projection: targetProjection(of) },
+  ];
+  let sides = sidesOf(plan);
+  // Hashing the whole table casts every source value to its target type. When one does not cast,
+  // the columns that fail are found and left out, and the table counts as different.
+  let whole = await underSavepoint(source, () => hashBoth(sides, plan, {}));
+  if (whole instanceof Error) {
+    result.uncastable = await castFailures(source, plan, typeExists, whole);
+    const failed = new Set(result.uncastable.map((failure) => failure.column));
+    plan = { ...plan, columns: plan.columns.filter((column) => !failed.has(column.name)) };
+    result.equal = false;
+    logger.warn('verify: source values the target column type rejects', { table: sourceText, columns: [...failed].join(', ') });
+    sides = sidesOf(plan);
+    whole = await hashBoth(sides, plan, {});
+  }
   result.rangesHashed++;
   result.sourceRows = whole[0].n;
   result.targetRows = whole[1].n;
   if (whole[0].n === whole[1].n && whole[0].h === whole[1].h) return result;
+  // (A table with uncastable columns is already unequal; its rows are still compared on the rest.)
   result.equal = false;
   await bisect(sides, plan, {}, whole, result, options);
   logger.info('verify found differences', { table: result.source, ...result.counts });
   return result;
+}
+
+/**
+ * Carried source columns the source no longer has, with their target columns: those the mapping
+ * names (include, a rename, a cast) and those the sink's record says it carried, when the target
+ * still has the column and the mapping would carry it.
+ */
+function droppedColumns(
+  mapping: TableMapping,
+  columns: readonly { name: string }[],
+  target: { columns: readonly { name: string }[] },
+  carried: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const present = new Set(columns.map((column) => column.name));
+  const inTarget = new Set(target.columns.map((column) => column.name));
+  const dropped = new Map<string, string>();
+  for (const name of [...(mapping.include ?? []), ...Object.keys(mapping.columns), ...Object.keys(mapping.casts)])
+    if (!present.has(name)) dropped.set(name, mapping.columns[name] ?? name);
+  for (const [name, column] of carried) if (!present.has(name) && inTarget.has(column) && carries(mapping, name)) dropped.set(name, column);
+  return dropped;
+}
+
+const SAVEPOINT = 'strangler_verify_cast';
+
+/** PostgreSQL's class 22, data exception: a value the type rejects (invalid input, out of range). */
+const isDataException = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && 'code' in error && String((error as { code: unknown }).code).startsWith('22');
+
+/**
+ * Runs `work` (queries of the source) under a savepoint: a data exception rolls back to it, so
+ * the snapshot's transaction lives on, and is returned; other errors are thrown.
+ */
+async function underSavepoint<T>(source: pg.Client, work: () => Promise<T>): Promise<T | Error> {
+  await source.query(`SAVEPOINT ${SAVEPOINT}`);
+  try {
+    const value = await work();
+    await source.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    return value;
+  } catch (error) {
+    await source.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    if (!isDataException(error) || !(error instanceof Error)) throw error;
+    return error;
+  }
+}
+
+/**
+ * The planned columns whose source values do not all cast to their target column's type, each
+ * with the first error: one query per column, each under a savepoint. `failure` is the error of
+ * the whole table's hash; it stands when no single column explains it (a key's cast).
+ */
+async function castFailures(
+  source: pg.Client,
+  plan: TablePlan,
+  typeExists: (type: string) => boolean,
+  failure: Error,
+): Promise<TableVerification['uncastable']> {
+  const failures: TableVerification['uncastable'] = [];
+  for (const column of plan.columns) {
+    const query = hashSql(sourceProjection({ ...plan, columns: [column] }, typeExists), 1, {});
+    const outcome = await underSavepoint(source, () => source.query(query.text, query.values));
+    if (outcome instanceof Error) failures.push({ column: column.name, type: column.type, error: outcome.message });
+  }
+  if (failures.length === 0) throw failure;
+  return failures;
 }
 
 interface Side {

@@ -39,6 +39,20 @@ export async function catalogAudit(client: pg.ClientBase): Promise<string[]> {
   ).rows.map((r) => r.entry);
 }
 
+/** POSTs one event as Debezium Server's HTTP sink does; the answer's status and JSON body. */
+export async function postEvent(
+  url: string,
+  body: string,
+  token: string | null,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
 /** The `tables` section mapping the connector's public.products onto catalog_item (NATS ingest tests). */
 export const PRODUCTS_TO_CATALOG_YAML = `tables:
   - source: public.products
@@ -95,28 +109,6 @@ export function decimal(unscaled: number): string {
   return Buffer.from(hex, 'hex').toString('base64');
 }
 
-const valueSchema = (field: string) => ({
-  type: 'struct',
-  optional: true,
-  name: 'shop.public.products.Value',
-  field,
-  fields: [
-    { type: 'int64', optional: false, field: 'id' },
-    { type: 'string', optional: true, field: 'name' },
-    {
-      type: 'bytes',
-      optional: true,
-      name: 'org.apache.kafka.connect.data.Decimal',
-      version: 1,
-      parameters: { scale: '2' },
-      field: 'price',
-    },
-    { type: 'boolean', optional: true, field: 'active' },
-    { type: 'int64', optional: true, name: 'io.debezium.time.MicroTimestamp', version: 1, field: 'created' },
-    { type: 'bytes', optional: true, field: 'thumb' },
-  ],
-});
-
 export interface Product {
   id: number;
   name: string;
@@ -137,6 +129,45 @@ const row = (p: Product) => ({
 
 /** A change event as Debezium's PostgreSQL connector writes it (JSON converter, schemas enabled). */
 export function withSchema(op: 'c' | 'u' | 'd' | 'r', at: At, before: Product | null, after: Product | null, snapshot = 'false'): string {
+  return withFields(op, at, before ? row(before) : null, after ? row(after) : null, PRODUCT_FIELDS, snapshot);
+}
+
+/** A Kafka Connect field schema of a column, e.g. `{ type: 'int32', optional: true, field: 'stock' }`. */
+export type ConnectField = Record<string, unknown> & { field: string };
+
+/** public.products' columns as the connector's value schema lists them. */
+export const PRODUCT_FIELDS: readonly ConnectField[] = [
+  { type: 'int64', optional: false, field: 'id' },
+  { type: 'string', optional: true, field: 'name' },
+  {
+    type: 'bytes',
+    optional: true,
+    name: 'org.apache.kafka.connect.data.Decimal',
+    version: 1,
+    parameters: { scale: '2' },
+    field: 'price',
+  },
+  { type: 'boolean', optional: true, field: 'active' },
+  { type: 'int64', optional: true, name: 'io.debezium.time.MicroTimestamp', version: 1, field: 'created' },
+  { type: 'bytes', optional: true, field: 'thumb' },
+];
+
+/** A Product as the connector's row values (JSON converter). */
+export const productRow = (p: Product): Record<string, unknown> => row(p);
+
+/**
+ * A change event with schemas whose value schema lists `fields` (the table's columns as the
+ * connector sees them after a schema change, say) and rows given as raw JSON values.
+ */
+export function withFields(
+  op: 'c' | 'u' | 'd' | 'r',
+  at: At,
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+  fields: readonly ConnectField[],
+  snapshot = 'false',
+): string {
+  const valueSchema = (field: string) => ({ type: 'struct', optional: true, name: 'shop.public.products.Value', field, fields });
   return JSON.stringify({
     schema: {
       type: 'struct',
@@ -151,8 +182,8 @@ export function withSchema(op: 'c' | 'u' | 'd' | 'r', at: At, before: Product | 
       ],
     },
     payload: {
-      before: before ? row(before) : null,
-      after: after ? row(after) : null,
+      before,
+      after,
       source: source(at, snapshot),
       op,
       ts_ms: 1709296500500,

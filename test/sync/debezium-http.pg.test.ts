@@ -11,7 +11,7 @@ import { parseSyncConfig } from '../../sync/config/load.js';
 import { startDebeziumIngest, type DebeziumIngestHandle } from '../../sync/debezium/ingest.js';
 import { readCheckpoint } from '../../sync/sink/bookkeeping.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { CATALOG_AUDIT_DDL, catalogAudit, catalogRows, withSchema } from './debezium-events.js';
+import { CATALOG_AUDIT_DDL, catalogAudit, catalogRows, postEvent, withSchema } from './debezium-events.js';
 
 let target: TestDatabase;
 let client: pg.Client;
@@ -38,18 +38,7 @@ tables:
 
 const TOKEN = 'test-token-1';
 
-async function post(
-  handle: DebeziumIngestHandle,
-  body: string,
-  token: string | null = TOKEN,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(handle.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body,
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const post = (handle: DebeziumIngestHandle, body: string, token: string | null = TOKEN) => postEvent(handle.url, body, token);
 
 const tx100a = withSchema('c', { txId: 100, lastCommit: 1000, lsn: 1010 }, null, { id: 1, name: 'Lamp', cents: 1990, thumb: '3q2+7w==' });
 const tx100b = withSchema('c', { txId: 100, lastCommit: 1000, lsn: 1020 }, null, { id: 2, name: 'Chair', cents: 4500 });

@@ -7,6 +7,7 @@ import { isStranglerError, type StranglerError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { resolveUrls } from '../../sync/config/load.js';
 import { startSync, type SyncHandle } from '../../sync/runner/pg-sync.js';
+import { renderVerifySummary } from '../../sync/verify/summary.js';
 import { verifySync } from '../../sync/verify/verify.js';
 import { createSyncPair, type SyncPair } from './harness.js';
 
@@ -38,6 +39,8 @@ interface Setup {
   rows(): Promise<unknown[]>;
   /** Warnings the sync logged (all its runs; not the error it stopped with). */
   warnings: string[];
+  /** `strangler sync verify` with the same config. */
+  verify(): ReturnType<typeof verifySync>;
 }
 
 async function setup(policy: string, tables: Tables = PLAIN): Promise<Setup> {
@@ -55,6 +58,7 @@ async function setup(policy: string, tables: Tables = PLAIN): Promise<Setup> {
   return {
     pair,
     warnings,
+    verify: () => verifySync({ config, urls: resolveUrls(config, pair.env) }),
     async start() {
       const handle = await startSync({ config, urls: resolveUrls(config, pair.env), metricsListen: '127.0.0.1:0', logger });
       handles.push(handle);
@@ -165,7 +169,7 @@ describe('schema change: a carried source column is dropped', () => {
   });
 
   it('ignore: warns once, keeps the target column and its values, and new rows get NULL there', async () => {
-    const { pair, start, rows, warnings } = await setup('ignore', WITH_PRICE);
+    const { pair, start, rows, warnings, verify } = await setup('ignore', WITH_PRICE);
     const first = await start();
     await pair.waitFor(rows, (r) => r.length === 1);
     await pair.query('source', 'ALTER TABLE things DROP COLUMN price');
@@ -189,10 +193,14 @@ describe('schema change: a carried source column is dropped', () => {
     expect(dropWarnings(warnings)).toHaveLength(1);
     expect(dropWarnings(warnings)[0]).toContain('Source column public.things.price was dropped');
     expect(dropWarnings(warnings)[0]).toContain('schemaChange: ignore');
+    // verify compares what the source still has, and says which target column it no longer feeds.
+    const report = await verify();
+    expect(report.equal).toBe(true);
+    expect(report.tables[0]).toMatchObject({ droppedInSource: [{ source: 'price', target: 'price' }], uncastable: [] });
   });
 
   it('ignore, a renamed column: the rename no longer applies, and the target column keeps its values', async () => {
-    const { pair, start, rows, warnings } = await setup('ignore', {
+    const { pair, start, rows, warnings, verify } = await setup('ignore', {
       source: 'CREATE TABLE things (id int PRIMARY KEY, name text, price numeric(8,3))',
       target: 'CREATE TABLE things (id int PRIMARY KEY, name text, cost numeric(8,3))',
       seed: "INSERT INTO things VALUES (1, 'one', 1.5)",
@@ -210,6 +218,13 @@ describe('schema change: a carried source column is dropped', () => {
     ]);
     expect(dropWarnings(warnings)).toHaveLength(1);
     expect(dropWarnings(warnings)[0]).toContain('public.things.price was dropped, and the mapping carries it to things.cost');
+    // The mapping still names the dropped column: verify leaves it out as the sink does.
+    const report = await verify();
+    expect(report.equal).toBe(true);
+    expect(report.tables[0]?.droppedInSource).toEqual([{ source: 'price', target: 'cost' }]);
+    expect(renderVerifySummary(report)).toContain(
+      'things: 2 source rows, 2 target rows, equal\n  not compared (dropped in the source, so the target columns get no new values): price -> cost',
+    );
   });
 
   it('add-column, target column NOT NULL without a default: existing rows keep their value, a new row stops the sync with a clear error', async () => {
@@ -264,7 +279,7 @@ describe('schema change: a carried source column changes type', () => {
   });
 
   it('ignore: warns once and carries the value as text cast to the target type; a value the target rejects stops with the column named', async () => {
-    const { pair, start, rows, warnings } = await setup('ignore', WITH_QTY);
+    const { pair, start, rows, warnings, verify } = await setup('ignore', WITH_QTY);
     const handle = await start();
     await pair.waitFor(rows, (r) => r.length === 1);
     await pair.query('source', 'ALTER TABLE things ALTER COLUMN qty TYPE text');
@@ -285,6 +300,18 @@ describe('schema change: a carried source column changes type', () => {
     expect(await rows()).toHaveLength(2);
     expect(typeWarnings(warnings)).toHaveLength(1);
     expect(typeWarnings(warnings)[0]).toContain('Source column public.things.qty changed type from integer to text');
+    // verify names the column whose source values the target type rejects, and compares the rest.
+    const report = await verify();
+    expect(report.equal).toBe(false);
+    const table = report.tables[0];
+    expect(table?.uncastable).toEqual([
+      { column: 'qty', type: 'integer', error: expect.stringContaining('invalid input syntax for type integer: "seven"') as unknown },
+    ]);
+    expect(table?.counts).toEqual({ missing: 1, extra: 0, different: 0 });
+    expect(table?.missing).toEqual([{ key: { id: '3' } }]);
+    expect(renderVerifySummary(report)).toContain(
+      '  not compared, DIFFERENT: source values of qty do not fit its target type integer: invalid input syntax for type integer: "seven"',
+    );
   });
 
   it('add-column: goes on the same way; a value out of the target type range stops with the column named', async () => {
