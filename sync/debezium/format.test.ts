@@ -177,6 +177,23 @@ describe('Debezium JSON in', () => {
     expect(truncate.event.relation).toBe(a);
   });
 
+  it('takes the table columns from the value schema when there is one (a complete relation); without one, from the fields sent', () => {
+    const { event } = decode(updateText);
+    const schemaFields = updateWithSchema.schema.fields[1]?.fields.map((field) => field.field);
+    expect(event.relation.columns.map((column) => column.name)).toEqual(schemaFields);
+    expect(event.relation).toMatchObject({ typesFrom: 'connect' });
+    expect(event.relation.partial).toBeUndefined();
+    // A field the schema does not list: the schema is not the whole table's, so nothing is inferred from it.
+    const extra = JSON.parse(updateText) as { payload: { after: Record<string, unknown> } };
+    extra.payload.after['unlisted'] = 1;
+    const partial = decode(JSON.stringify(extra)).event.relation;
+    expect(partial).toMatchObject({ partial: true });
+    expect(partial.typesFrom).toBeUndefined();
+    const plainRelation = decode(createNoSchema).event.relation;
+    expect(plainRelation).toMatchObject({ partial: true });
+    expect(plainRelation.columns.map((column) => column.name)).toEqual(['id', 'name', 'price', 'tags', 'active']);
+  });
+
   it('ignores tombstones and logical-decoding messages', () => {
     expect(decodeDebeziumJson('')).toBeNull();
     expect(decodeDebeziumJson('null')).toBeNull();

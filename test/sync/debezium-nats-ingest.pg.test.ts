@@ -20,11 +20,14 @@ import {
   catalogAudit,
   catalogRows,
   plain,
+  PRODUCT_FIELDS,
   PRODUCTS_TO_CATALOG_YAML,
   productChange,
+  productRow,
   productTransaction,
   relay,
   via,
+  withFields,
   withSchema,
 } from './debezium-events.js';
 
@@ -332,6 +335,42 @@ describe('JetStream stream of Debezium events -> PostgreSQL target', () => {
       expect(await catalogAudit(client)).toEqual(['INSERT:1:1990', 'INSERT:2:4500', 'UPDATE:1:2490', 'DELETE:2:-']);
     } finally {
       await handle.stop();
+    }
+  });
+
+  it('a carried column dropped in the source (schemas on) stops the ingest with its message unacknowledged; once the target follows it is applied', async () => {
+    const { stream, prefix } = await fresh();
+    const subject = `${prefix}.public.products`;
+    const lamp = productRow({ id: 1, name: 'Lamp', cents: 1990 });
+    await publish(subject, [withFields('c', { txId: 700, lastCommit: 7000, lsn: 7010 }, null, lamp, PRODUCT_FIELDS)]);
+    let handle = await startDebeziumNatsIngest({ config: config(stream), urls: { targetUrl: target.url } });
+    try {
+      await waitFor(
+        async () => ackFloor(stream),
+        (seq) => seq === 1,
+      );
+      // ALTER TABLE products DROP COLUMN thumb, in the source.
+      const withoutThumb = Object.fromEntries(Object.entries({ ...lamp, name: 'Lamp XL' }).filter(([name]) => name !== 'thumb'));
+      const fields = PRODUCT_FIELDS.filter((field) => field.field !== 'thumb');
+      await publish(subject, [withFields('u', { txId: 701, lastCommit: 7100, lsn: 7110 }, null, withoutThumb, fields)]);
+      await expect(handle.done).rejects.toMatchObject({
+        code: 'SYNC_SCHEMA_CHANGED',
+        details: { table: 'public.products', columns: ['thumb'], change: ['dropped'] },
+      });
+      expect((await consumerInfo(stream)).ack_floor.stream_seq).toBe(1);
+      expect((await catalogRows(client)).map((row) => row['title'])).toEqual(['Lamp']);
+
+      await client.query('ALTER TABLE catalog_item DROP COLUMN thumb');
+      handle = await startDebeziumNatsIngest({ config: config(stream), urls: { targetUrl: target.url } });
+      await waitFor(
+        async () => ackFloor(stream),
+        (seq) => seq === 2,
+      );
+      expect((await client.query('SELECT title FROM catalog_item')).rows).toEqual([{ title: 'Lamp XL' }]);
+    } finally {
+      await handle.stop();
+      // The other tests' rows have the column.
+      await client.query('ALTER TABLE catalog_item ADD COLUMN IF NOT EXISTS thumb bytea');
     }
   });
 

@@ -8,7 +8,6 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isStranglerError, type StranglerError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { parseSyncConfig } from '../../sync/config/load.js';
 import { startDebeziumIngest, type DebeziumIngestHandle } from '../../sync/debezium/ingest.js';
@@ -25,6 +24,7 @@ import {
   type At,
   type ConnectField,
 } from './debezium-events.js';
+import { failureOf } from './harness.js';
 
 const TOKEN = 'schema-change-token';
 const databases: TestDatabase[] = [];
@@ -76,16 +76,6 @@ tables:
     start: () => startDebeziumIngest({ config, urls: { targetUrl: database.url }, env: { DBZ_TOKEN: TOKEN }, logger }),
     post: (handle, body) => postEvent(handle.url, body, TOKEN),
   };
-}
-
-/** The error a run stopped with (it must stop). */
-async function failureOf(handle: DebeziumIngestHandle): Promise<StranglerError> {
-  const failure = await handle.done.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!isStranglerError(failure)) throw new Error(`expected the ingest to stop with a StranglerError, got ${String(failure)}`);
-  return failure;
 }
 
 const at = (txId: number): At => ({ txId, lastCommit: txId * 10, lsn: txId * 10 + 5 });

@@ -3,6 +3,7 @@
  * the run's server, a config for them, and helpers to wait for the target to catch up.
  */
 import pg from 'pg';
+import { isStranglerError, type StranglerError } from '../../common/errors.js';
 import { parseSyncConfig } from '../../sync/config/load.js';
 import type { SyncConfig } from '../../sync/config/schema.js';
 import { dropSlotAndPublication } from '../../sync/source/index.js';
@@ -68,4 +69,14 @@ export async function createSyncPair(prefix: string): Promise<SyncPair> {
       await target.drop();
     },
   };
+}
+
+/** The error a sync (or ingest) run stopped with; throws unless it stopped with a StranglerError. */
+export async function failureOf(handle: { readonly done: Promise<void> }): Promise<StranglerError> {
+  const failure = await handle.done.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!isStranglerError(failure)) throw new Error(`expected the run to stop with a StranglerError, got ${String(failure)}`);
+  return failure;
 }

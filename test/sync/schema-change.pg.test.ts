@@ -3,13 +3,12 @@
  * column, a dropped column the mapping carries, a carried column whose type changed. Never silent.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { isStranglerError, type StranglerError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { resolveUrls } from '../../sync/config/load.js';
 import { startSync, type SyncHandle } from '../../sync/runner/pg-sync.js';
 import { renderVerifySummary } from '../../sync/verify/summary.js';
 import { verifySync } from '../../sync/verify/verify.js';
-import { createSyncPair, type SyncPair } from './harness.js';
+import { createSyncPair, failureOf, type SyncPair } from './harness.js';
 
 const pairs: SyncPair[] = [];
 const handles: SyncHandle[] = [];
@@ -67,16 +66,6 @@ async function setup(policy: string, tables: Tables = PLAIN): Promise<Setup> {
     rows: async () =>
       (await pair.query('target', 'SELECT to_jsonb(t) AS row FROM things t ORDER BY id')).rows.map((r: { row: unknown }) => r.row),
   };
-}
-
-/** The error a run stopped with (it must stop). */
-async function failureOf(handle: SyncHandle): Promise<StranglerError> {
-  const failure = await handle.done.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!isStranglerError(failure)) throw new Error(`expected the sync to stop with a StranglerError, got ${String(failure)}`);
-  return failure;
 }
 
 async function addColumnAndInsert(pair: SyncPair): Promise<void> {
