@@ -65,8 +65,14 @@ export class DebeziumNatsSource implements ChangeSource {
   private messages: ConsumerMessages | undefined;
   private broken = false;
   private stopped = false;
-  /** Counters for tests and logs (received: messages, redelivered among them). */
-  readonly stats = { received: 0, redelivered: 0, duplicates: 0, ignored: 0, applied: 0 };
+  /**
+   * Subject filters applied here, not by the server: several subjects on a server before 2.10
+   * (one filter per consumer there), or a durable that exists without a filter. Undefined: the
+   * consumer's own filter is the whole story.
+   */
+  private localFilters: readonly string[] | undefined;
+  /** Counters for tests and logs (received: messages, redelivered among them; skipped: outside the subjects). */
+  readonly stats = { received: 0, redelivered: 0, duplicates: 0, ignored: 0, applied: 0, skipped: 0 };
 
   private constructor(private readonly options: DebeziumNatsSourceOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -90,7 +96,7 @@ export class DebeziumNatsSource implements ChangeSource {
       if (apiError(error) !== undefined)
         throw new StranglerError(
           'SYNC_NATS_FAILED',
-          `NATS at ${options.url} refused the consumer ${options.durable} of stream ${options.stream}: ${messageOf(error)}. Several debezium.nats.subjects need NATS 2.10 or later.`,
+          `NATS at ${options.url} refused the consumer ${options.durable} of stream ${options.stream}: ${messageOf(error)}.`,
           { cause: error },
         );
       throw lost(options.url, error);
@@ -104,16 +110,31 @@ export class DebeziumNatsSource implements ChangeSource {
     const { stream, durable, connection } = this.options;
     const jsm = await connection.jetstreamManager();
     const subjects = this.options.subjects ?? [];
+    // Before NATS 2.10 a consumer has one filter at most: several are applied here instead, to
+    // a consumer of the whole stream (it reads what the others' subjects hold, and skips it).
+    const serverFilters = subjects.length > 1 && !atLeast(connection.info?.version, 2, 10) ? [] : subjects;
+    if (serverFilters.length < subjects.length) {
+      this.localFilters = subjects;
+      this.logger.warn(
+        'NATS before 2.10 filters one subject per consumer: the consumer reads the whole stream and skips the other subjects',
+        {
+          stream,
+          durable,
+          version: connection.info?.version,
+          subjects: subjects.join(', '),
+        },
+      );
+    }
     const config: Partial<ConsumerConfig> = {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
       max_deliver: -1,
       max_ack_pending: 4 * (this.options.batch ?? 256),
-      ...(subjects.length === 1
-        ? { filter_subject: subjects[0] as string }
-        : subjects.length > 1
-          ? { filter_subjects: [...subjects] }
+      ...(serverFilters.length === 1
+        ? { filter_subject: serverFilters[0] as string }
+        : serverFilters.length > 1
+          ? { filter_subjects: [...serverFilters] }
           : {}),
     };
     let info: ConsumerInfo | undefined;
@@ -129,7 +150,10 @@ export class DebeziumNatsSource implements ChangeSource {
       return;
     }
     const have = info.config.filter_subjects ?? (info.config.filter_subject ? [info.config.filter_subject] : []);
-    if ([...have].sort().join(' ') !== [...subjects].sort().join(' ') || info.config.ack_policy !== AckPolicy.Explicit)
+    // A durable without a filter reads every subject: with the filters applied here it serves any subjects.
+    if (have.length === 0 && subjects.length > 0) this.localFilters = subjects;
+    const same = [...have].sort().join(' ') === [...serverFilters].sort().join(' ');
+    if ((!same && have.length > 0) || info.config.ack_policy !== AckPolicy.Explicit)
       throw new StranglerError(
         'SYNC_NATS_CONSUMER_MISMATCH',
         `The JetStream consumer ${durable} of stream ${stream} exists with subjects ${have.join(', ') || '(all)'} and ack policy ${info.config.ack_policy}, not subjects ${subjects.join(', ') || '(all)'} with explicit acks. Delete it (nats consumer rm ${stream} ${durable}) or set debezium.nats.durable to another name.`,
@@ -162,6 +186,11 @@ export class DebeziumNatsSource implements ChangeSource {
     if (this.stopped || this.broken) return;
     this.stats.received++;
     if (message.redelivered) this.stats.redelivered++;
+    if (this.localFilters && !this.localFilters.some((filter) => subjectMatches(filter, message.subject))) {
+      this.stats.skipped++;
+      settle(message, { status: 'duplicate' });
+      return;
+    }
     let decoded: DecodedEvent | null;
     try {
       decoded = this.decode(decoder.decode(message.data));
@@ -272,6 +301,29 @@ export function watchConnection(connection: NatsConnection, onDisconnect: (error
     for await (const status of connection.status())
       if (status.type === Events.Disconnect) onDisconnect(new Error(`disconnected from ${String(status.data)}`));
   })().catch(() => undefined);
+}
+
+/**
+ * Whether `subject` matches the subject filter `filter`: tokens split by `.`, `*` matching one
+ * token and a final `>` one or more (NATS docs, "Subject-Based Messaging", wildcards).
+ */
+export function subjectMatches(filter: string, subject: string): boolean {
+  const want = filter.split('.');
+  const got = subject.split('.');
+  for (let index = 0; index < want.length; index++) {
+    const token = want[index];
+    if (token === '>' && index === want.length - 1) return got.length > index;
+    if (index >= got.length || (token !== '*' && token !== got[index])) return false;
+  }
+  return got.length === want.length;
+}
+
+/** Whether a server version ("2.9.10") is at least major.minor; an unknown one counts as not. */
+function atLeast(version: string | undefined, major: number, minor: number): boolean {
+  const match = /^v?(\d+)\.(\d+)/.exec(version ?? '');
+  if (!match) return false;
+  const [have, haveMinor] = [Number(match[1]), Number(match[2])];
+  return have > major || (have === major && haveMinor >= minor);
 }
 
 function apiError(error: unknown): number | undefined {
