@@ -21,6 +21,36 @@ describe('nameCandidates', () => {
     );
   });
 
+  it('goes up past the client and server sides of a feature (plugins/slack/server/api: slack)', () => {
+    const names = nameCandidates([
+      { key: 0, modules: [...filesIn('plugins/slack/server/api', 3), ...filesIn('plugins/slack/server', 2)], routes: [] },
+      { key: 1, modules: filesIn('plugins/matomo/client', 2), routes: [] },
+      { key: 2, modules: filesIn('frontend/src/billing', 2), routes: [] },
+    ]);
+    expect(names).toEqual(
+      new Map([
+        [0, 'slack'],
+        [1, 'matomo'],
+        [2, 'billing'],
+      ]),
+    );
+  });
+
+  it('a contested folder name takes the folder above it before a file word or a number', () => {
+    const names = nameCandidates([
+      { key: 0, modules: filesIn('plugins/figma/settings', 4), routes: [] },
+      { key: 1, modules: ['plugins/umami/settings/Icon.tsx', 'plugins/umami/settings/Panel.tsx'], routes: [] },
+      { key: 2, modules: ['plugins/zapier/settings/Icon.tsx', 'plugins/zapier/settings/Panel.tsx'], routes: [] },
+    ]);
+    expect(names).toEqual(
+      new Map([
+        [0, 'settings'],
+        [1, 'umami-settings'],
+        [2, 'zapier-settings'],
+      ]),
+    );
+  });
+
   it('falls back to the route prefix, then to the most common file-name word', () => {
     const scattered = ['src/a/checkout.routes.ts', 'src/b/checkout.service.ts', 'src/c/payment.ts', 'src/d/x.ts'];
     const names = nameCandidates([

@@ -4,8 +4,8 @@
  * going up past layer folders (services/, dto/, use-cases/) and use-case folders
  * (get-topic/); else the dominant first segment of its HTTP routes (after /api and
  * versions); else the most common word of its file names. Ids are kebab-case and unique:
- * the larger candidate keeps a contested name, the other gets its dominant sub-folder or a
- * second word, then a number.
+ * the larger candidate keeps a contested name, the other gets its dominant sub-folder, the
+ * folder above (plugins/matomo/client: matomo-client), or a second word, then a number.
  */
 import type { HttpRoute } from '../model.js';
 import { LAYER_FOLDERS, ROLE_WORDS, ROUTE_NOISE, USE_CASE_VERB } from './vocabulary.js';
@@ -47,8 +47,12 @@ function nameSegment(segments: readonly string[]): number | undefined {
   return undefined;
 }
 
-/** The capability folder name and, for uniqueness, the names of the sub-folders below it that hold most files. */
-function folderNames(modules: readonly string[]): { name: string; deeper: string[] } | undefined {
+/**
+ * The capability folder name and, for uniqueness, the names of the sub-folders below it that
+ * hold most files, and of the folders above it, nearest first (`plugins/matomo/client`:
+ * `client`, then `matomo`).
+ */
+function folderNames(modules: readonly string[]): { name: string; deeper: string[]; above: string[] } | undefined {
   const folder = dominantFolder(modules);
   if (!folder) return undefined;
   const at = nameSegment(folder);
@@ -60,7 +64,12 @@ function folderNames(modules: readonly string[]): { name: string; deeper: string
     const next = folders.slice(at + 1).find(isNameable);
     return next ? [kebab(next)] : [];
   });
-  return { name: kebab(folder[at] ?? ''), deeper: ranked(below).map(([name]) => name) };
+  const above = folder
+    .slice(0, at)
+    .filter(isNameable)
+    .map((segment) => kebab(segment))
+    .reverse();
+  return { name: kebab(folder[at] ?? ''), deeper: ranked(below).map(([name]) => name), above };
 }
 
 function routeName(routes: readonly HttpRoute[]): string | undefined {
@@ -101,9 +110,12 @@ export function nameCandidates(groups: readonly NamedGroup[]): Map<number, strin
     const words = fileWords(group.modules);
     const folder = folderNames(group.modules);
     const base = folder?.name ?? routeName(group.routes) ?? ranked(words)[0]?.[0] ?? 'candidate';
+    // A contested name takes a folder first (below it, then above it: matomo-client, not client-2),
+    // then a word of the file names, then a number.
     const options = [
       base,
       ...(folder?.deeper ?? []).filter((name) => name !== base).map((name) => `${base}-${name}`),
+      ...(folder?.above ?? []).filter((name) => name !== base).map((name) => `${name}-${base}`),
       ...extraWords(words, base).map((word) => `${base}-${word}`),
     ];
     let id = options.find((option) => !taken.has(option)) ?? base;

@@ -18,6 +18,7 @@ export const LAYER_FOLDERS = words(`
   services service controllers controller repositories repository models model entities entity dto dtos routes router
   routers handlers resolvers usecases use-cases usecase use-case commands queries domain application infrastructure
   interfaces types schemas validators mappers helpers utils components impl framework e2e api v1 v2 http rest graphql
+  client server frontend backend
 `);
 
 export const ROLE_WORDS = words(`
