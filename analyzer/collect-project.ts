@@ -55,6 +55,7 @@ export async function collectProject(root: string, options: CollectOptions = {})
     root: extracted.root,
     modules: extracted.modules,
     edges: extracted.edges,
+    couplingEdges: extracted.couplingEdges,
     unresolved: extracted.unresolved,
     externals: extracted.externals,
     routes: routes.routes(),

@@ -85,6 +85,11 @@ export interface ExtractedProject {
   root: string;
   modules: SourceModule[];
   edges: ImportEdge[];
+  /**
+   * The edges as the coupling graph takes them: an import through a barrel (a file that only
+   * re-exports) counts towards the files that declare the imported names. Absent: `edges`.
+   */
+  couplingEdges?: ImportEdge[];
   unresolved: UnresolvedImport[];
   /** Bare specifiers that name packages outside the repo, with how many files use each. */
   externals: Record<string, number>;

@@ -1,10 +1,11 @@
 /**
  * The contract's candidate record from an assignment: modules, routes, tables (reads and
- * writes summed), dependsOn (import edges to other candidates, the shared kernel left out)
+ * writes summed), dependsOn (import edges to other candidates, seen through barrels, the shared kernel left out)
  * and metrics (files, loc, cohesion = weight of its internal edges over the weight of all
  * edges touching it in the coupling graph, the kernel left out).
  */
 import type { Candidate, ExtractedProject } from '../model.js';
+import { couplingImports } from './coupling-graph.js';
 import type { WeightedGraph } from './weighted-graph.js';
 
 export const SHARED = 'shared';
@@ -28,7 +29,7 @@ export function buildCandidates(project: ExtractedProject, assignment: ReadonlyM
   const members = byKey([...assignment.keys()].sort(), (path) => assignment.get(path));
   const routesOf = byKey(project.routes, (route) => assignment.get(route.module));
   const tablesOf = byKey(project.tables, (access) => assignment.get(access.module));
-  const edgesOf = byKey(project.edges, (edge) => assignment.get(edge.from));
+  const edgesOf = byKey(couplingImports(project), (edge) => assignment.get(edge.from));
   const ids = [...members.keys()].filter((id) => id !== SHARED).sort();
   return ids.map((id): Candidate => {
     const modules = members.get(id) ?? [];

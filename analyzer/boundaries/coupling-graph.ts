@@ -1,13 +1,14 @@
 /**
  * One weighted undirected graph from every coupling signal:
  * - imports, weighted by the number of imported symbols; `import type` and dynamic
- *   `import()` weighted down (they couple less at run time);
+ *   `import()` weighted down (they couple less at run time); a name imported through a
+ *   barrel (an index that only re-exports) ties the importer to the file declaring it;
  * - git co-change (logical coupling), weighted by its degree;
  * - shared-table affinity: files that access the same table, writers more than readers;
  *   tables used by a large share of the files (audit logs, users) give none, as they say
  *   nothing about which files belong together.
  */
-import type { ExtractedProject, TableAccess } from '../model.js';
+import type { ExtractedProject, ImportEdge, TableAccess } from '../model.js';
 import type { ResolvedBoundaryOptions } from './options.js';
 import { WeightedGraph } from './weighted-graph.js';
 
@@ -20,9 +21,16 @@ export type CouplingOptions = Pick<
   'typeOnlyFactor' | 'dynamicFactor' | 'coChangeWeight' | 'tableWeight' | 'tableSpread'
 >;
 
+/**
+ * The imports as coupling: a name imported through a barrel counts towards the file declaring
+ * it. The candidates' dependencies and the quality metrics read these too, so that an index
+ * every feature imports does not make every feature depend on every other.
+ */
+export const couplingImports = (project: ExtractedProject): readonly ImportEdge[] => project.couplingEdges ?? project.edges;
+
 /** The import graph alone (symbol counts, type-only and dynamic edges weighted down). */
 export function addImportEdges(graph: WeightedGraph, project: ExtractedProject, options: CouplingOptions): void {
-  for (const edge of project.edges) {
+  for (const edge of couplingImports(project)) {
     const factor = (edge.typeOnly ? options.typeOnlyFactor : 1) * (edge.dynamic ? options.dynamicFactor : 1);
     graph.add(edge.from, edge.to, Math.max(1, edge.weight) * factor);
   }

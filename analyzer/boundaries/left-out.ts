@@ -32,6 +32,7 @@ export function leaveOutTooling(project: ExtractedProject): { project: Extracted
       ...project,
       modules: project.modules.filter((module) => keep(module.path)),
       edges: project.edges.filter((edge) => keep(edge.from) && keep(edge.to)),
+      ...(project.couplingEdges ? { couplingEdges: project.couplingEdges.filter((edge) => keep(edge.from) && keep(edge.to)) } : {}),
       routes: project.routes.filter((route) => keep(route.module)),
       tables: project.tables.filter((access) => keep(access.module)),
       coChange: project.coChange.filter((pair) => keep(pair.a) && keep(pair.b)),

@@ -18,6 +18,7 @@
  *   2021): 1 − (files in candidates of 5 to 20 files) / files, so lower is better.
  */
 import type { BoundaryMetrics, ExtractedProject } from '../model.js';
+import { couplingImports } from './coupling-graph.js';
 import { modularity } from './modularity.js';
 import type { WeightedGraph } from './weighted-graph.js';
 
@@ -47,7 +48,7 @@ export function qualityMetrics(
   const interfaces = new Set<string>();
   let crossing = 0;
   let total = 0;
-  for (const edge of project.edges) {
+  for (const edge of couplingImports(project)) {
     const from = owner(edge.from);
     const to = owner(edge.to);
     if (from === undefined || to === undefined) continue;

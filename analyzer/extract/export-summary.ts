@@ -79,7 +79,7 @@ function importedBindings(statements: readonly ts.Statement[]): Map<string, Impo
 }
 
 export function summarizeExports(sourceFile: ts.SourceFile): ExportSummary {
-  const summary: ExportSummary = { local: new Map(), forwarded: new Map(), star: [] };
+  const summary: ExportSummary = { local: new Map(), forwarded: new Map(), star: [], barrel: false };
   const statements = sourceFile.statements;
   const kinds = new Map<string, ExportKind>();
   let hasExports = false;
@@ -97,9 +97,11 @@ export function summarizeExports(sourceFile: ts.SourceFile): ExportSummary {
       const specifier = literalText(statement.moduleSpecifier);
       const clause = statement.exportClause;
       if (specifier !== undefined && clause === undefined) summary.star.push({ specifier, typeOnly: statement.isTypeOnly });
-      else if (clause !== undefined && ts.isNamespaceExport(clause))
-        merge(summary.local, clause.name.text, statement.isTypeOnly ? 'type' : 'value');
-      else if (clause !== undefined) {
+      else if (clause !== undefined && ts.isNamespaceExport(clause)) {
+        // `export * as ns from './x'`: the namespace of x, passed on.
+        if (specifier !== undefined) summary.forwarded.set(clause.name.text, { specifier, name: '*', typeOnly: statement.isTypeOnly });
+        else merge(summary.local, clause.name.text, statement.isTypeOnly ? 'type' : 'value');
+      } else if (clause !== undefined) {
         for (const element of clause.elements) {
           const exported = element.name.text;
           const local = (element.propertyName ?? element.name).text;
@@ -124,5 +126,14 @@ export function summarizeExports(sourceFile: ts.SourceFile): ExportSummary {
       else for (const name of found.names) merge(summary.local, name, kinds.get(name) ?? found.kind);
     }
   }
+  summary.barrel =
+    summary.local.size === 0 &&
+    summary.forwarded.size + summary.star.length > 0 &&
+    statements.every(
+      (statement) =>
+        ts.isImportDeclaration(statement) ||
+        ts.isExportDeclaration(statement) ||
+        (ts.isExportAssignment(statement) && ts.isIdentifier(statement.expression) && imports.has(statement.expression.text)),
+    );
   return summary;
 }

@@ -14,6 +14,7 @@ import { buildImportGraph } from './import-graph.js';
 import { parseSources } from './parse-sources.js';
 import { readProjectConfigs } from './project-configs.js';
 import { Resolver } from './resolver.js';
+import { BarrelOrigins } from './barrel-origins.js';
 import { TypeExports } from './type-exports.js';
 import type { CollectorContext, ExtractOptions, ExtractResult, FileCollector } from './types.js';
 import { comparePaths, walkTree } from './walk-tree.js';
@@ -105,7 +106,12 @@ export async function extractProject(
     existsOutside,
   });
   const resolveRef = (from: string, specifier: string) => resolver.resolve(from, specifier);
-  const graph = buildImportGraph(parsed.refs, resolveRef, new TypeExports(parsed.exports, resolveRef));
+  const graph = buildImportGraph(
+    parsed.refs,
+    resolveRef,
+    new TypeExports(parsed.exports, resolveRef),
+    new BarrelOrigins(parsed.exports, resolveRef),
+  );
   progress({ phase: 'resolve', done: parsed.refs.size, total: parsed.refs.size });
 
   const context: CollectorContext = {
@@ -138,6 +144,7 @@ export async function extractProject(
     root,
     modules: parsed.modules.sort((a, b) => comparePaths(a.path, b.path)),
     edges: graph.edges,
+    couplingEdges: graph.couplingEdges,
     unresolved: graph.unresolved,
     externals: graph.externals,
     warnings: warnings.sort(compareWarnings),

@@ -26,6 +26,11 @@ export interface ExportSummary {
   forwarded: Map<string, ForwardedExport>;
   /** `export * from './x'` (typeOnly for `export type *`). */
   star: Array<{ specifier: string; typeOnly: boolean }>;
+  /**
+   * A barrel: the file only passes on what other files declare (imports and exports, nothing of
+   * its own), like an `index.ts` of `export … from` lines.
+   */
+  barrel: boolean;
 }
 
 export interface ParseProblem {

@@ -6,13 +6,37 @@
 import type { ImportEdge, UnresolvedImport } from '../model.js';
 import type { SourceRef } from './file-summary.js';
 import type { Resolution } from './resolver.js';
+import type { BarrelOrigins } from './barrel-origins.js';
 import type { TypeExports } from './type-exports.js';
 import { comparePaths } from './walk-tree.js';
 
 export interface ImportGraph {
   edges: ImportEdge[];
+  /** The edges with imports through barrels counted towards the files that declare the names (ExtractedProject.couplingEdges). */
+  couplingEdges: ImportEdge[];
   unresolved: UnresolvedImport[];
   externals: Record<string, number>;
+}
+
+interface Pending {
+  keys: Set<string>;
+  typeOnly: boolean;
+  dynamic: boolean;
+}
+
+function collect(byTarget: Map<string, Pending>, to: string, ref: SourceRef, names: readonly string[], typeOnly: boolean): void {
+  const edge = byTarget.get(to) ?? { keys: new Set<string>(), typeOnly: true, dynamic: true };
+  for (const name of names) edge.keys.add(weightKey(ref, name));
+  edge.typeOnly &&= typeOnly;
+  edge.dynamic &&= ref.kind === 'dynamic-import';
+  byTarget.set(to, edge);
+}
+
+function flush(from: string, byTarget: ReadonlyMap<string, Pending>, into: ImportEdge[]): void {
+  for (const to of [...byTarget.keys()].sort(comparePaths)) {
+    const edge = byTarget.get(to);
+    if (edge) into.push({ from, to, weight: Math.max(1, edge.keys.size), typeOnly: edge.typeOnly, dynamic: edge.dynamic });
+  }
 }
 
 /** What one reference adds to an edge's weight: each named symbol once; a namespace, side-effect, require or dynamic import once each. */
@@ -22,13 +46,16 @@ export function buildImportGraph(
   refsByFile: ReadonlyMap<string, readonly SourceRef[]>,
   resolve: (from: string, specifier: string) => Resolution,
   typeExports: TypeExports,
+  barrels?: BarrelOrigins,
 ): ImportGraph {
   const edges: ImportEdge[] = [];
+  const couplingEdges: ImportEdge[] = [];
   const unresolved: UnresolvedImport[] = [];
   const externalUsers = new Map<string, number>();
 
   for (const from of [...refsByFile.keys()].sort(comparePaths)) {
-    const byTarget = new Map<string, { keys: Set<string>; typeOnly: boolean; dynamic: boolean }>();
+    const byTarget = new Map<string, Pending>();
+    const byOrigin = new Map<string, Pending>();
     const packages = new Set<string>();
     const missing = new Set<string>();
     for (const ref of refsByFile.get(from) ?? []) {
@@ -40,21 +67,23 @@ export function buildImportGraph(
       const typeOnly =
         ref.typeOnly ||
         (!ref.names.includes('*') && ref.names.every((name) => ref.typeNames?.has(name) === true || typeExports.isTypeOnly(to, name)));
-      const edge = byTarget.get(to) ?? { keys: new Set<string>(), typeOnly: true, dynamic: true };
-      for (const name of ref.names) edge.keys.add(weightKey(ref, name));
-      edge.typeOnly &&= typeOnly;
-      edge.dynamic &&= ref.kind === 'dynamic-import';
-      byTarget.set(to, edge);
+      collect(byTarget, to, ref, ref.names, typeOnly);
+      // Through a barrel, each named import counts towards the file that declares it.
+      if (barrels?.isBarrel(to) && !ref.names.includes('*')) {
+        for (const name of ref.names) {
+          const origin = barrels.origin(to, name) ?? to;
+          if (origin !== from)
+            collect(byOrigin, origin, ref, [name], ref.typeOnly || ref.typeNames?.has(name) === true || typeExports.isTypeOnly(to, name));
+        }
+      } else collect(byOrigin, to, ref, ref.names, typeOnly);
     }
-    for (const to of [...byTarget.keys()].sort(comparePaths)) {
-      const edge = byTarget.get(to);
-      if (edge) edges.push({ from, to, weight: Math.max(1, edge.keys.size), typeOnly: edge.typeOnly, dynamic: edge.dynamic });
-    }
+    flush(from, byTarget, edges);
+    flush(from, byOrigin, couplingEdges);
     for (const pkg of packages) externalUsers.set(pkg, (externalUsers.get(pkg) ?? 0) + 1);
     for (const specifier of missing) unresolved.push({ from, specifier });
   }
 
   const externals: Record<string, number> = {};
   for (const pkg of [...externalUsers.keys()].sort(comparePaths)) externals[pkg] = externalUsers.get(pkg) ?? 0;
-  return { edges, unresolved, externals };
+  return { edges, couplingEdges, unresolved, externals };
 }

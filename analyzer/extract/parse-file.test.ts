@@ -157,8 +157,9 @@ describe('export summary', () => {
       ].join('\n'),
     );
     expect(exportsOf(summary.exports)).toEqual({
-      local: { ns: 'value', default: 'type' },
+      local: { default: 'type' },
       forwarded: {
+        ns: { specifier: './ns', name: '*', typeOnly: false },
         Money: { specifier: './money', name: 'Money', typeOnly: false },
         Tax: { specifier: './tax', name: 'Tax', typeOnly: true },
         Main: { specifier: './def', name: 'default', typeOnly: false },

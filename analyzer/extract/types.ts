@@ -41,6 +41,8 @@ export interface ExtractResult {
   modules: SourceModule[];
   /** Sorted by `from`, then `to`. */
   edges: ImportEdge[];
+  /** The same, with imports through barrels counted towards the files that declare the names (ExtractedProject.couplingEdges). */
+  couplingEdges: ImportEdge[];
   /** Relative and aliased imports that name no file, sorted by `from`. */
   unresolved: UnresolvedImport[];
   /** External package -> number of files that import it. */

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { BarrelOrigins } from './barrel-origins.js';
+import type { ExportSummary } from './file-summary.js';
+import { buildImportGraph } from './import-graph.js';
+import { parseSourceFile, summarizeFile } from './parse-file.js';
+import type { Resolution } from './resolver.js';
+import { TypeExports } from './type-exports.js';
+
+function project(files: Record<string, string>) {
+  const summaries = new Map<string, ExportSummary>();
+  const refs = new Map<string, ReturnType<typeof summarizeFile>['refs']>();
+  for (const [path, text] of Object.entries(files)) {
+    const summary = summarizeFile(parseSourceFile(path, text, 'ts', false));
+    summaries.set(path, summary.exports);
+    refs.set(path, summary.refs);
+  }
+  const resolve = (_from: string, specifier: string): Resolution => {
+    const path = `${specifier.slice(2)}.ts`;
+    return summaries.has(path) ? { kind: 'file', path } : { kind: 'unresolved' };
+  };
+  const barrels = new BarrelOrigins(summaries, resolve);
+  return { summaries, barrels, graph: buildImportGraph(refs, resolve, new TypeExports(summaries, resolve), barrels) };
+}
+
+const FILES = {
+  'user.ts': 'export function presentUser() {}\nexport type UserView = { id: string };',
+  'team.ts': 'export default function presentTeam() {}',
+  'star.ts': 'export const presentStar = () => 1;',
+  // Outline's style: import, then export again.
+  'presenters.ts':
+    "import presentTeam from './team';\nimport { presentUser } from './user';\nexport { presentTeam, presentUser };\nexport type { UserView } from './user';",
+  'more.ts': "export * from './presenters';\nexport * as stars from './star';",
+  'mixed.ts': "export * from './user';\nexport const local = 1;",
+  'cycle-a.ts': "export * from './cycle-b';",
+  'cycle-b.ts': "export * from './cycle-a';",
+  'route.ts': "import { presentUser, presentTeam } from './presenters';\nimport { stars } from './more';\nimport { local } from './mixed';",
+  'types-only.ts': "import type { UserView } from './presenters';",
+  'everything.ts': "import * as all from './presenters';",
+};
+
+describe('BarrelOrigins', () => {
+  const { summaries, barrels, graph } = project(FILES);
+
+  it('tells a barrel (imports and exports only, nothing of its own) from a file with code', () => {
+    expect(summaries.get('presenters.ts')?.barrel).toBe(true);
+    expect(summaries.get('more.ts')?.barrel).toBe(true);
+    expect(summaries.get('mixed.ts')?.barrel).toBe(false);
+    expect(summaries.get('user.ts')?.barrel).toBe(false);
+    expect(summaries.get('route.ts')?.barrel).toBe(false);
+  });
+
+  it('follows forwards, imports exported again, export * and export * as through barrels to the declaring file', () => {
+    expect(barrels.origin('presenters.ts', 'presentUser')).toBe('user.ts');
+    expect(barrels.origin('presenters.ts', 'presentTeam')).toBe('team.ts');
+    expect(barrels.origin('presenters.ts', 'UserView')).toBe('user.ts');
+    expect(barrels.origin('more.ts', 'presentTeam')).toBe('team.ts');
+    expect(barrels.origin('more.ts', 'stars')).toBe('star.ts');
+    expect(barrels.origin('mixed.ts', 'presentUser')).toBe('mixed.ts');
+    expect(barrels.origin('presenters.ts', 'nothing')).toBeUndefined();
+    expect(barrels.origin('cycle-a.ts', 'x')).toBeUndefined();
+  });
+
+  it('keeps the import edges as written, and gives the coupling edges to the declaring files', () => {
+    const show = (edges: typeof graph.edges) =>
+      edges
+        .filter((edge) => !edge.from.startsWith('presenters') && !edge.from.startsWith('more') && !edge.from.startsWith('mixed'))
+        .map((edge) => `${edge.from} -> ${edge.to} w${edge.weight}${edge.typeOnly ? ' type' : ''}`);
+    expect(show(graph.edges)).toEqual([
+      'cycle-a.ts -> cycle-b.ts w1',
+      'cycle-b.ts -> cycle-a.ts w1',
+      'everything.ts -> presenters.ts w1',
+      'route.ts -> mixed.ts w1',
+      'route.ts -> more.ts w1',
+      'route.ts -> presenters.ts w2',
+      'types-only.ts -> presenters.ts w1 type',
+    ]);
+    expect(show(graph.couplingEdges)).toEqual([
+      'cycle-a.ts -> cycle-b.ts w1',
+      'cycle-b.ts -> cycle-a.ts w1',
+      // A namespace import takes the whole barrel: it stays.
+      'everything.ts -> presenters.ts w1',
+      'route.ts -> mixed.ts w1',
+      'route.ts -> star.ts w1',
+      'route.ts -> team.ts w1',
+      'route.ts -> user.ts w1',
+      'types-only.ts -> user.ts w1 type',
+    ]);
+  });
+});
