@@ -51,6 +51,17 @@ describe('nameCandidates', () => {
     );
   });
 
+  it('names a group of files that share only a role (route schemas across folders) after that role', () => {
+    const names = nameCandidates([
+      {
+        key: 0,
+        modules: ['server/routes/api/auth/schema.ts', 'server/routes/api/cron/schema.ts', 'server/routes/api/schema.ts'],
+        routes: [],
+      },
+    ]);
+    expect(names.get(0)).toBe('schema');
+  });
+
   it('falls back to the route prefix, then to the most common file-name word', () => {
     const scattered = ['src/a/checkout.routes.ts', 'src/b/checkout.service.ts', 'src/c/payment.ts', 'src/d/x.ts'];
     const names = nameCandidates([

@@ -81,11 +81,11 @@ function routeName(routes: readonly HttpRoute[]): string | undefined {
   return best && best[1] * 2 >= firsts.length ? best[0] : undefined;
 }
 
-function fileWords(modules: readonly string[]): string[] {
+function fileWords(modules: readonly string[], roles = false): string[] {
   return modules.flatMap((module) =>
     kebab(stemOf(module))
       .split('-')
-      .filter((word) => word.length > 2 && !ROLE_WORDS.has(word) && !/^\d+$/.test(word)),
+      .filter((word) => word.length > 2 && ROLE_WORDS.has(word) === roles && !/^\d+$/.test(word)),
   );
 }
 
@@ -109,7 +109,9 @@ export function nameCandidates(groups: readonly NamedGroup[]): Map<number, strin
   for (const group of order) {
     const words = fileWords(group.modules);
     const folder = folderNames(group.modules);
-    const base = folder?.name ?? routeName(group.routes) ?? ranked(words)[0]?.[0] ?? 'candidate';
+    // Last, a role its files share (a group of route schema.ts files is `schema`), before `candidate`.
+    const base =
+      folder?.name ?? routeName(group.routes) ?? ranked(words)[0]?.[0] ?? ranked(fileWords(group.modules, true))[0]?.[0] ?? 'candidate';
     // A contested name takes a folder first (below it, then above it: matomo-client, not client-2),
     // then a word of the file names, then a number.
     const options = [
