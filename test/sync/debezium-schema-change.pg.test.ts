@@ -40,8 +40,8 @@ interface Target {
   warnings: string[];
 }
 
-async function target(policy: string): Promise<Target> {
-  const database = await createTestDatabase(`dbz_schema_${policy.replace('-', '_')}`);
+async function target(policy: string, name = policy.replace('-', '_')): Promise<Target> {
+  const database = await createTestDatabase(`dbz_schema_${name}`);
   databases.push(database);
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
@@ -96,13 +96,19 @@ const RETYPED = WITHOUT_ACTIVE.map((field) => (field.field === 'created' ? ZONED
 let stopTarget: Target;
 let ignoreTarget: Target;
 let addTarget: Target;
+let handoverTarget: Target;
 
 beforeAll(async () => {
-  [stopTarget, ignoreTarget, addTarget] = await Promise.all([target('stop'), target('ignore'), target('add-column')]);
+  [stopTarget, ignoreTarget, addTarget, handoverTarget] = await Promise.all([
+    target('stop'),
+    target('ignore'),
+    target('add-column'),
+    target('stop', 'handover'),
+  ]);
 });
 
 afterAll(async () => {
-  for (const item of [stopTarget, ignoreTarget, addTarget]) await item?.client.end();
+  for (const item of [stopTarget, ignoreTarget, addTarget, handoverTarget]) await item?.client.end();
 });
 
 describe('schema changes in Debezium events (schemas enabled)', () => {
@@ -179,6 +185,37 @@ describe('schema changes in Debezium events (schemas enabled)', () => {
       expect(await post(handle, plain('u', at(105), null, { id: 2, name: 'Desk v2', cents: 12100 }))).toMatchObject({ status: 200 });
       expect(warnings).toHaveLength(before);
       expect((await client.query('SELECT title FROM catalog_item WHERE id = 2')).rows).toEqual([{ title: 'Desk v2' }]);
+    } finally {
+      await handle.stop();
+    }
+  });
+
+  it('stop: a target first fed by our own capture (PostgreSQL types) is not taken for retyped when Debezium events (Connect types) arrive', async () => {
+    const { client, post, start } = handoverTarget;
+    const handle = await start();
+    try {
+      // What our own capture recorded: name a varchar (1043), which a Connect schema can only call a string (text, 25).
+      const recorded = {
+        id: { typeOid: 20, target: 'id', targetType: 'bigint' },
+        name: { typeOid: 1043, target: 'title', targetType: 'text' },
+        price: { typeOid: 1700, target: null, targetType: null },
+        active: { typeOid: 16, target: 'active', targetType: 'boolean' },
+        created: { typeOid: 1114, target: 'created', targetType: 'timestamp without time zone' },
+        thumb: { typeOid: 17, target: 'thumb', targetType: 'bytea' },
+      };
+      await client.query(
+        "INSERT INTO strangler_sync.source_columns (source_table, target_table, columns) VALUES ('public.products', 'public.catalog_item', $1::jsonb)",
+        [JSON.stringify(recorded)],
+      );
+      expect(await post(handle, withFields('c', at(100), null, lamp, PRODUCT_FIELDS))).toMatchObject({
+        status: 200,
+        body: { status: 'applied' },
+      });
+      const kept = await client.query<{ columns: Record<string, { typeOid: number; connect?: boolean }> }>(
+        'SELECT columns FROM strangler_sync.source_columns',
+      );
+      // From now on the record holds the types as Debezium tells them.
+      expect(kept.rows[0]?.columns['name']).toMatchObject({ typeOid: 25, connect: true });
     } finally {
       await handle.stop();
     }
