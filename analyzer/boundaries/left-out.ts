@@ -26,13 +26,14 @@ export function leaveOutTooling(project: ExtractedProject): { project: Extracted
   const count = Object.keys(leftOut).length;
   if (count === 0 || count === project.modules.length) return { project, leftOut: {} };
   const keep = (path: string): boolean => leftOut[path] === undefined;
+  const kept = (edge: { from: string; to: string }): boolean => keep(edge.from) && keep(edge.to);
   return {
     leftOut,
     project: {
       ...project,
       modules: project.modules.filter((module) => keep(module.path)),
-      edges: project.edges.filter((edge) => keep(edge.from) && keep(edge.to)),
-      ...(project.couplingEdges ? { couplingEdges: project.couplingEdges.filter((edge) => keep(edge.from) && keep(edge.to)) } : {}),
+      edges: project.edges.filter(kept),
+      ...(project.couplingEdges ? { couplingEdges: project.couplingEdges.filter(kept) } : {}),
       routes: project.routes.filter((route) => keep(route.module)),
       tables: project.tables.filter((access) => keep(access.module)),
       coChange: project.coChange.filter((pair) => keep(pair.a) && keep(pair.b)),

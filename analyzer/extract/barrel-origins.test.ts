@@ -18,8 +18,9 @@ function project(files: Record<string, string>) {
     const path = `${specifier.slice(2)}.ts`;
     return summaries.has(path) ? { kind: 'file', path } : { kind: 'unresolved' };
   };
-  const barrels = new BarrelOrigins(summaries, resolve);
-  return { summaries, barrels, graph: buildImportGraph(refs, resolve, new TypeExports(summaries, resolve), barrels) };
+  const typeExports = new TypeExports(summaries, resolve);
+  const barrels = new BarrelOrigins(summaries, resolve, typeExports);
+  return { summaries, barrels, graph: buildImportGraph(refs, resolve, typeExports, barrels) };
 }
 
 const FILES = {

@@ -7,6 +7,7 @@
  */
 import type { ExportSummary } from './file-summary.js';
 import type { Resolution } from './resolver.js';
+import type { TypeExports } from './type-exports.js';
 
 export class BarrelOrigins {
   private readonly memo = new Map<string, string | undefined>();
@@ -14,6 +15,8 @@ export class BarrelOrigins {
   constructor(
     private readonly summaries: ReadonlyMap<string, ExportSummary>,
     private readonly resolve: (from: string, specifier: string) => Resolution,
+    /** Which names a file exports, through re-exports (the TypeExports of the same files). */
+    private readonly exported: Pick<TypeExports, 'exports'>,
   ) {}
 
   isBarrel(file: string): boolean {
@@ -41,7 +44,7 @@ export class BarrelOrigins {
     } else if (name !== 'default') {
       for (const star of summary.star) {
         const target = this.target(file, star.specifier);
-        if (target === undefined || !this.passes(target, name)) continue;
+        if (target === undefined || !this.exported.exports(target, name)) continue;
         found = this.find(target, name, visiting);
         break;
       }
@@ -49,19 +52,6 @@ export class BarrelOrigins {
     visiting.delete(key);
     this.memo.set(key, found);
     return found;
-  }
-
-  /** Whether `file` exports `name` (declared there or passed on); `seen` stops at a cycle of `export *`. */
-  private passes(file: string, name: string, seen = new Set<string>()): boolean {
-    const summary = this.summaries.get(file);
-    if (summary === undefined || seen.has(file)) return false;
-    seen.add(file);
-    if (summary.local.has(name) || summary.forwarded.has(name)) return true;
-    if (name === 'default') return false;
-    return summary.star.some((star) => {
-      const target = this.target(file, star.specifier);
-      return target !== undefined && this.passes(target, name, seen);
-    });
   }
 
   private target(file: string, specifier: string): string | undefined {

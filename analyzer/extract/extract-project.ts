@@ -106,12 +106,8 @@ export async function extractProject(
     existsOutside,
   });
   const resolveRef = (from: string, specifier: string) => resolver.resolve(from, specifier);
-  const graph = buildImportGraph(
-    parsed.refs,
-    resolveRef,
-    new TypeExports(parsed.exports, resolveRef),
-    new BarrelOrigins(parsed.exports, resolveRef),
-  );
+  const typeExports = new TypeExports(parsed.exports, resolveRef);
+  const graph = buildImportGraph(parsed.refs, resolveRef, typeExports, new BarrelOrigins(parsed.exports, resolveRef, typeExports));
   progress({ phase: 'resolve', done: parsed.refs.size, total: parsed.refs.size });
 
   const context: CollectorContext = {

@@ -64,16 +64,14 @@ export function buildImportGraph(
       else if (target.kind === 'unresolved') missing.add(ref.specifier);
       if (target.kind !== 'file' || target.path === from) continue;
       const to = target.path;
-      const typeOnly =
-        ref.typeOnly ||
-        (!ref.names.includes('*') && ref.names.every((name) => ref.typeNames?.has(name) === true || typeExports.isTypeOnly(to, name)));
+      const isType = (name: string): boolean => ref.typeNames?.has(name) === true || typeExports.isTypeOnly(to, name);
+      const typeOnly = ref.typeOnly || (!ref.names.includes('*') && ref.names.every(isType));
       collect(byTarget, to, ref, ref.names, typeOnly);
       // Through a barrel, each named import counts towards the file that declares it.
       if (barrels?.isBarrel(to) && !ref.names.includes('*')) {
         for (const name of ref.names) {
           const origin = barrels.origin(to, name) ?? to;
-          if (origin !== from)
-            collect(byOrigin, origin, ref, [name], ref.typeOnly || ref.typeNames?.has(name) === true || typeExports.isTypeOnly(to, name));
+          if (origin !== from) collect(byOrigin, origin, ref, [name], ref.typeOnly || isType(name));
         }
       } else collect(byOrigin, to, ref, ref.names, typeOnly);
     }

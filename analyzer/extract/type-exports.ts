@@ -19,6 +19,11 @@ export class TypeExports {
     return name !== '*' && this.kind(file, name, new Set()) === 'type';
   }
 
+  /** Whether `file` exports `name`: declared there, or passed on from elsewhere. */
+  exports(file: string, name: string): boolean {
+    return this.kind(file, name, new Set()) !== undefined;
+  }
+
   /** The kind of `name` as `file` exports it, or undefined when `file` does not export it. */
   private kind(file: string, name: string, visiting: Set<string>): ExportKind | undefined {
     const key = `${file}\u0000${name}`;

@@ -16,6 +16,7 @@ import type { TargetOperation, Value } from '../mapping/operations.js';
 import copyStreams from 'pg-copy-streams';
 import type { Row } from '../change.js';
 import { copyable, copyFromSql, copyLine, copyLineOfRow } from './copy-load.js';
+import { sqlState } from './target-errors.js';
 import { deleteSql, MAX_ROWS_PER_STATEMENT, partialUpdateSql, rowsPerStatement, truncateSql, upsertSql } from '../mapping/sql.js';
 
 interface Group {
@@ -311,8 +312,4 @@ interface OpenCopy {
 
 function conflictOr(plan: TablePlan, error: unknown): unknown {
   return sqlState(error) === '23505' ? new CopyConflict(plan, error) : error;
-}
-
-function sqlState(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }

@@ -13,7 +13,7 @@ import { writeSnapshotProgress } from './bookkeeping.js';
 import { copyable, copyRawInto, passThroughSelect, type PassThroughSelect } from './copy-load.js';
 import { CopyConflict, OperationWriter } from './execute.js';
 import type { Planner } from './planner.js';
-import { isConnectionError, isStranglerError, targetError } from './target-errors.js';
+import { isConnectionError, isStranglerError, sqlState, targetError } from './target-errors.js';
 
 export interface SnapshotChunk {
   /** `schema.table` of the source. */
@@ -168,8 +168,4 @@ export class SnapshotApplier {
     }
     return decided;
   }
-}
-
-function sqlState(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }

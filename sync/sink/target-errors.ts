@@ -22,11 +22,15 @@ const CONNECTION_CODES = new Set([
   '08004',
 ]);
 
+/** The SQLSTATE (or Node's code) an error of the pg driver carries, if any. */
+export function sqlState(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+}
+
 /** Errors that mean "the target is not reachable right now" (retry) rather than "this change cannot be applied". */
 export function isConnectionError(error: unknown): boolean {
   if (error instanceof StranglerError) return error.code === 'SYNC_TARGET_UNREACHABLE';
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
-  if (CONNECTION_CODES.has(code)) return true;
+  if (CONNECTION_CODES.has(sqlState(error) ?? '')) return true;
   const message = messageOf(error);
   return /Connection terminated|connection timeout|not queryable|Client was closed|ECONNREFUSED|ECONNRESET|socket hang up/i.test(message);
 }

@@ -15,6 +15,7 @@ import type { SyncConfig, TableMapping } from '../config/schema.js';
 import { compileTablePlan, type TablePlan } from '../mapping/compile.js';
 import { carriedColumns, carries, withoutColumns } from '../sink/planner.js';
 import { readTargetTable } from '../sink/target-catalog.js';
+import { sqlState } from '../sink/target-errors.js';
 import { describeTable } from '../source/index.js';
 import { boundsSql, hashSql, rowsSql, sourceProjection, targetProjection, type KeyRange, type Projection } from './projection.js';
 
@@ -188,8 +189,7 @@ function droppedColumns(
 const SAVEPOINT = 'strangler_verify_cast';
 
 /** PostgreSQL's class 22, data exception: a value the type rejects (invalid input, out of range). */
-const isDataException = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && 'code' in error && String((error as { code: unknown }).code).startsWith('22');
+const isDataException = (error: unknown): boolean => sqlState(error)?.startsWith('22') === true;
 
 /**
  * Runs `work` (queries of the source) under a savepoint: a data exception rolls back to it, so

@@ -17,6 +17,7 @@ import {
   CATALOG_AUDIT_DDL,
   catalogRows,
   PRODUCT_FIELDS,
+  PRODUCTS_TO_CATALOG_YAML,
   plain,
   postEvent,
   productRow,
@@ -61,13 +62,7 @@ batching: { maxWait: 2ms }
 retry: { initial: 50ms, max: 500ms }
 schemaChange: ${policy}
 debezium: { listen: "127.0.0.1:0", tokenEnv: DBZ_TOKEN, quietPeriod: 0 }
-tables:
-  - source: public.products
-    target: catalog_item
-    columns: { name: title }
-    exclude: [price]
-    computed: { price_cents: "round($price::numeric * 100)::bigint" }
-`,
+${PRODUCTS_TO_CATALOG_YAML}`,
     'debezium-schema.yaml',
   );
   return {
