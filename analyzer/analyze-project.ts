@@ -19,6 +19,8 @@ export type AnalyzeProgress = CollectProgress | { phase: 'boundaries'; done: num
 export interface AnalyzeOptions extends Omit<CollectOptions, 'onProgress'> {
   /** Force this many candidates (otherwise chosen from the graph). */
   services?: number;
+  /** Keep the browser frontend in the candidates (left out by default). */
+  keepFrontend?: boolean;
   /** An expected decomposition to score the result against. */
   compare?: { source: string; expected: ExpectedBoundaries };
   onProgress?: (event: AnalyzeProgress) => void;
@@ -49,10 +51,10 @@ export async function loadExpectedBoundaries(file: string): Promise<ExpectedBoun
 
 export async function analyzeProject(root: string, options: AnalyzeOptions = {}): Promise<AnalysisV1> {
   const started = performance.now();
-  const { services, compare, onProgress, ...collectOptions } = options;
+  const { services, keepFrontend, compare, onProgress, ...collectOptions } = options;
   const project = await collectProject(root, onProgress ? { ...collectOptions, onProgress } : collectOptions);
   onProgress?.({ phase: 'boundaries', done: 0, total: 1 });
-  const boundaries = proposeBoundaries(project, services === undefined ? {} : { services });
+  const boundaries = proposeBoundaries(project, { ...(services === undefined ? {} : { services }), keepFrontend: keepFrontend === true });
   onProgress?.({ phase: 'boundaries', done: 1, total: 1 });
   const meta: AnalysisMeta = {
     tool: { name: 'strangler', version: packageVersion() },

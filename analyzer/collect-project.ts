@@ -58,6 +58,7 @@ export async function collectProject(root: string, options: CollectOptions = {})
     couplingEdges: extracted.couplingEdges,
     unresolved: extracted.unresolved,
     externals: extracted.externals,
+    uiImports: extracted.uiImports,
     routes: routes.routes(),
     tables: tables.tables(),
     coChange,

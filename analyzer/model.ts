@@ -80,6 +80,9 @@ export interface CoChange {
   degree: number;
 }
 
+/** ExtractedProject.uiImports' value for a file that holds JSX and imports no framework (React's automatic runtime). */
+export const JSX_EVIDENCE = 'JSX';
+
 /** What the extract stage produces. */
 export interface ExtractedProject {
   root: string;
@@ -93,6 +96,12 @@ export interface ExtractedProject {
   unresolved: UnresolvedImport[];
   /** Bare specifiers that name packages outside the repo, with how many files use each. */
   externals: Record<string, number>;
+  /**
+   * Files that import a browser UI framework (react, vue, @angular/core…), with the package,
+   * or JSX_EVIDENCE for a .tsx/.jsx file that holds JSX without such an import. Absent: none
+   * known (hand-built projects).
+   */
+  uiImports?: Record<string, string>;
   routes: HttpRoute[];
   tables: TableAccess[];
   coChange: CoChange[];
@@ -136,7 +145,7 @@ export interface Boundaries {
   cycles: string[][];
   /** Files moved to the candidate that owns the table they write (table-ownership refinement). */
   tableMoves: Array<{ module: string; table: string; from: string; to: string }>;
-  /** Modules left out of every candidate and of the shared kernel (migrations, seeds, scripts), with the reason. */
+  /** Modules left out of every candidate and of the shared kernel (migrations, seeds, scripts, frontend code), with the reason. */
   leftOut: Record<string, string>;
 }
 

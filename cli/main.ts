@@ -33,6 +33,25 @@ function topLevelHelp(): string {
   ].join('\n');
 }
 
+/**
+ * Output streams whose reader went away (`strangler analyze … | head`): what is still to be
+ * printed there is dropped and the command goes on (its reports are still written).
+ */
+const closedOutputs = new Set<NodeJS.WriteStream>();
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    closedOutputs.add(stream);
+  });
+}
+const print =
+  (stream: NodeJS.WriteStream) =>
+  (text: string): void => {
+    if (!closedOutputs.has(stream)) stream.write(text);
+  };
+const stdout = print(process.stdout);
+const stderr = print(process.stderr);
+
 function makeIO(): CommandIO {
   const interrupted = new Promise<NodeJS.Signals>((resolve) => {
     const once = (signal: NodeJS.Signals): void => {
@@ -46,8 +65,8 @@ function makeIO(): CommandIO {
     process.on('SIGTERM', once);
   });
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout,
+    stderr,
     env: process.env,
     cwd: process.cwd(),
     interrupted,
@@ -59,12 +78,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     const target = first === 'help' ? COMMANDS.find((entry) => entry.name === rest[0]) : undefined;
-    if (target) process.stdout.write(renderHelp(await target.load()));
-    else process.stdout.write(topLevelHelp());
+    if (target) stdout(renderHelp(await target.load()));
+    else stdout(topLevelHelp());
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
   if (first === '-v' || first === '--version') {
-    process.stdout.write(`${packageVersion()}\n`);
+    stdout(`${packageVersion()}\n`);
     return EXIT.ok;
   }
   const entry = COMMANDS.find((candidate) => candidate.name === first);
@@ -73,33 +92,33 @@ export async function main(argv: readonly string[]): Promise<number> {
       first,
       COMMANDS.map((c) => c.name),
     );
-    process.stderr.write(
+    stderr(
       `strangler: unknown command "${first}"${hint ? ` (did you mean "${hint}"?)` : ''}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run strangler --help.\n`,
     );
     return EXIT.usage;
   }
   const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(renderHelp(command));
+    stdout(renderHelp(command));
     return EXIT.ok;
   }
   let args;
   try {
     args = command.rawArgs ? { positionals: [...rest], options: {} } : parseArgs(rest, command.options);
   } catch (error) {
-    process.stderr.write(`strangler ${command.name}: ${messageOf(error)}\n`);
+    stderr(`strangler ${command.name}: ${messageOf(error)}\n`);
     return EXIT.usage;
   }
   try {
     return await command.run(args, makeIO());
   } catch (error) {
     if (isStranglerError(error)) {
-      process.stderr.write(`strangler ${command.name}: ${error.message} [${error.code}]\n`);
+      stderr(`strangler ${command.name}: ${error.message} [${error.code}]\n`);
       return INPUT_ERRORS.some((prefix) => error.code.startsWith(prefix)) ? EXIT.usage : EXIT.failed;
     }
-    process.stderr.write(`strangler ${command.name}: unexpected error: ${messageOf(error)}\n`);
-    if (process.env.STRANGLER_DEBUG) process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`);
-    process.stderr.write('This is a bug; please report it with the command you ran (set STRANGLER_DEBUG=1 for a stack trace).\n');
+    stderr(`strangler ${command.name}: unexpected error: ${messageOf(error)}\n`);
+    if (process.env.STRANGLER_DEBUG) stderr(`${error instanceof Error ? (error.stack ?? '') : ''}\n`);
+    stderr('This is a bug; please report it with the command you ran (set STRANGLER_DEBUG=1 for a stack trace).\n');
     return EXIT.failed;
   }
 }
@@ -109,7 +128,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`strangler: ${messageOf(error)}\n`);
+    stderr(`strangler: ${messageOf(error)}\n`);
     process.exitCode = EXIT.failed;
   },
 );

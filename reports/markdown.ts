@@ -4,7 +4,7 @@
  * that comes from the analyzed code is escaped (file names can hold anything).
  */
 import type { AnalysisCandidate, AnalysisV1 } from '../common/contracts/analysis-v1.js';
-import { METRIC_HELP, heaviestCrossEdges, tableMatrix } from './model.js';
+import { METRIC_HELP, heaviestCrossEdges, leftOutSummary, tableMatrix } from './model.js';
 
 /** Escapes text for a Markdown table cell or paragraph: HTML, emphasis, links, pipes. */
 export function mdText(value: string): string {
@@ -113,6 +113,8 @@ export function renderMarkdown(analysis: AnalysisV1): string {
       `Analyzed by ${mdText(analysis.tool.name)} ${mdText(analysis.tool.version)} in ${(analysis.stats.durationMs / 1000).toFixed(1)} s.`,
     '',
   );
+  const leftOut = leftOutSummary(analysis);
+  if (leftOut !== undefined) lines.push(`${mdText(leftOut)}.`, '');
 
   lines.push('## Metrics', '');
   lines.push(

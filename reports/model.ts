@@ -64,3 +64,28 @@ export function heaviestCrossEdges(analysis: AnalysisV1, candidateId: string, li
     .sort((a, b) => b.weight - a.weight || a.from.localeCompare(b.from) || a.to.localeCompare(b.to))
     .slice(0, limit);
 }
+
+/** What each kind of left-out file is (the word before the colon of its reason in `leftOut`). */
+const LEFT_OUT_KINDS: Record<string, string> = {
+  frontend: 'browser UI that no server code imports; --include-frontend keeps it',
+  tooling: 'migrations, seeds, scripts, build settings',
+};
+
+/**
+ * The files left out of every candidate, counted by kind, most first: `1,232 files left out:
+ * 900 frontend (browser UI …), 332 tooling (…)`. Undefined when none were (or analysis.json
+ * does not say why).
+ */
+export function leftOutSummary(analysis: AnalysisV1): string | undefined {
+  const counts = new Map<string, number>();
+  for (const reason of Object.values(analysis.leftOut ?? {})) {
+    const kind = reason.includes(':') ? reason.slice(0, reason.indexOf(':')) : 'other';
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  if (counts.size === 0) return undefined;
+  const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+  const parts = [...counts]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .map(([kind, count]) => `${count.toLocaleString('en-US')} ${kind}${LEFT_OUT_KINDS[kind] ? ` (${LEFT_OUT_KINDS[kind]})` : ''}`);
+  return `${total.toLocaleString('en-US')} file${total === 1 ? '' : 's'} left out: ${parts.join(', ')}`;
+}

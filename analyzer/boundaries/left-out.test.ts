@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ExtractedProject } from '../model.js';
-import { leaveOutTooling, toolingReason } from './left-out.js';
+import { JSX_EVIDENCE, type ExtractedProject } from '../model.js';
+import { buildProject, type ProjectSpec } from './__fixtures__/project-builder.js';
+import { frontendReasons, leaveOut, toolingReason } from './left-out.js';
 
 const project = (paths: string[]): ExtractedProject => ({
   root: '/repo',
@@ -29,7 +30,7 @@ describe('tooling left out of the boundaries', () => {
   });
 
   it('drops their modules, edges and table accesses, and says why', () => {
-    const { project: kept, leftOut } = leaveOutTooling(project(['scripts/migrate.ts', 'src/a.ts', 'src/db.ts']));
+    const { project: kept, leftOut } = leaveOut(project(['scripts/migrate.ts', 'src/a.ts', 'src/db.ts']));
     expect(Object.keys(leftOut)).toEqual(['scripts/migrate.ts']);
     expect(kept.modules.map((module) => module.path)).toEqual(['src/a.ts', 'src/db.ts']);
     expect(kept.edges).toHaveLength(1);
@@ -37,8 +38,146 @@ describe('tooling left out of the boundaries', () => {
   });
 
   it('keeps everything when the whole tree is tooling', () => {
-    const { project: kept, leftOut } = leaveOutTooling(project(['scripts/a.ts', 'scripts/b.ts']));
+    const { project: kept, leftOut } = leaveOut(project(['scripts/a.ts', 'scripts/b.ts']));
     expect(kept.modules).toHaveLength(2);
     expect(leftOut).toEqual({});
+  });
+});
+
+describe('the browser frontend left out of the boundaries', () => {
+  // A repository with both sides: a React app, a server with routes and tables, code both use.
+  const fullStack = (extra: Partial<ProjectSpec> = {}, ui: Record<string, string> = {}): ExtractedProject => ({
+    ...buildProject({
+      modules: [
+        'app/index.tsx',
+        'app/components/Avatar.tsx',
+        'app/components/Button.tsx',
+        'app/stores/DocumentsStore.ts',
+        'app/models/Document.ts',
+        'app/models/types.ts',
+        'shared/utils/slugify.ts',
+        'server/routes/documents.ts',
+        'server/models/Document.ts',
+        'server/emails/templates/Welcome.tsx',
+        'server/queues/EmailTask.ts',
+        'server/editor/schema.ts',
+        'lib/a.ts',
+        'lib/b.ts',
+        ...(extra.modules ?? []),
+      ],
+      edges: [
+        ['app/index.tsx', 'app/components/Avatar.tsx'],
+        ['app/index.tsx', 'app/stores/DocumentsStore.ts'],
+        ['app/components/Avatar.tsx', 'app/components/Button.tsx'],
+        ['app/components/Avatar.tsx', 'app/models/types.ts', 1, 'type'],
+        ['app/stores/DocumentsStore.ts', 'app/models/Document.ts'],
+        ['app/models/Document.ts', 'shared/utils/slugify.ts'],
+        ['server/routes/documents.ts', 'server/models/Document.ts'],
+        ['server/models/Document.ts', 'shared/utils/slugify.ts'],
+        ['server/queues/EmailTask.ts', 'server/emails/templates/Welcome.tsx'],
+        // The server names a type of the app's: that loads nothing of the app.
+        ['server/editor/schema.ts', 'app/components/Button.tsx', 1, 'type'],
+        // Two plain files importing each other, tied to no UI.
+        ['lib/a.ts', 'lib/b.ts'],
+        ['lib/b.ts', 'lib/a.ts'],
+        ...(extra.edges ?? []),
+      ],
+      routes: [['GET', '/documents', 'server/routes/documents.ts']],
+      tables: [['server/models/Document.ts', 'documents', 1, 1]],
+    }),
+    uiImports: {
+      'app/index.tsx': 'react-dom',
+      'app/components/Avatar.tsx': 'react',
+      'app/components/Button.tsx': JSX_EVIDENCE,
+      'server/emails/templates/Welcome.tsx': 'react',
+      ...ui,
+    },
+  });
+
+  it('leaves out UI files, what only they import and the types only they name, and says why', () => {
+    const reasons = frontendReasons(fullStack());
+    expect([...reasons.keys()]).toEqual([
+      'app/components/Avatar.tsx',
+      'app/components/Button.tsx',
+      'app/index.tsx',
+      'app/models/Document.ts',
+      'app/models/types.ts',
+      'app/stores/DocumentsStore.ts',
+    ]);
+    expect(reasons.get('app/components/Avatar.tsx')).toBe('frontend: browser UI (imports react) that no server code imports');
+    expect(reasons.get('app/components/Button.tsx')).toBe('frontend: browser UI (holds JSX) that no server code imports');
+    expect(reasons.get('app/models/Document.ts')).toBe('frontend: imported only by browser UI code (app/stores/DocumentsStore.ts)');
+    expect(reasons.get('app/models/types.ts')).toBe('frontend: types named only by browser UI code (app/components/Avatar.tsx)');
+    // Kept: code the server imports too, the server's React email template, a ring of plain files.
+    for (const kept of ['shared/utils/slugify.ts', 'server/emails/templates/Welcome.tsx', 'lib/a.ts'])
+      expect(reasons.has(kept)).toBe(false);
+  });
+
+  it('keeps a UI file that server code imports, and what it imports', () => {
+    const reasons = frontendReasons(fullStack({ edges: [['server/routes/documents.ts', 'app/components/Avatar.tsx']] }));
+    expect(reasons.has('app/components/Avatar.tsx')).toBe(false);
+    expect(reasons.has('app/components/Button.tsx')).toBe(false);
+    expect(reasons.has('app/stores/DocumentsStore.ts')).toBe(true);
+  });
+
+  it('takes an entry point that nothing imports for frontend when most of what it imports is, never a file in a server folder', () => {
+    const reasons = frontendReasons(
+      fullStack(
+        {
+          modules: [
+            'plugins/github/client/index.ts',
+            'plugins/github/server/index.ts',
+            'plugins/github/client/Icon.tsx',
+            'scripts/build.ts',
+          ],
+          edges: [
+            ['plugins/github/client/index.ts', 'plugins/github/client/Icon.tsx'],
+            ['plugins/github/client/index.ts', 'app/components/Button.tsx'],
+            ['plugins/github/client/index.ts', 'shared/utils/slugify.ts'],
+            ['plugins/github/server/index.ts', 'plugins/github/client/Icon.tsx'],
+          ],
+        },
+        { 'plugins/github/client/Icon.tsx': 'react' },
+      ),
+    );
+    // The server plugin imports the icon: it stays, and the client entry is left with one frontend import of three.
+    expect(reasons.has('plugins/github/client/Icon.tsx')).toBe(false);
+    expect(reasons.has('plugins/github/client/index.ts')).toBe(false);
+    const alone = frontendReasons(
+      fullStack(
+        {
+          modules: ['plugins/github/client/index.ts', 'plugins/github/client/Icon.tsx'],
+          edges: [
+            ['plugins/github/client/index.ts', 'plugins/github/client/Icon.tsx'],
+            ['plugins/github/client/index.ts', 'app/components/Button.tsx'],
+            ['plugins/github/client/index.ts', 'shared/utils/slugify.ts'],
+          ],
+        },
+        { 'plugins/github/client/Icon.tsx': 'react' },
+      ),
+    );
+    expect(alone.get('plugins/github/client/index.ts')).toBe('frontend: an entry point that imports mostly browser UI code');
+    expect(alone.has('plugins/github/client/Icon.tsx')).toBe(true);
+    expect(alone.has('server/queues/EmailTask.ts')).toBe(false);
+  });
+
+  it('leaves nothing out without a server side, and keeps the frontend when asked', () => {
+    const spa = { ...fullStack(), routes: [], tables: [] };
+    expect(frontendReasons(spa).size).toBe(0);
+    const { leftOut, project: kept } = leaveOut(fullStack(), { keepFrontend: true });
+    expect(leftOut).toEqual({});
+    expect(kept.modules).toHaveLength(14);
+    const { leftOut: out, project: rest } = leaveOut(fullStack());
+    expect(Object.keys(out)).toHaveLength(6);
+    expect(rest.edges.some((edge) => edge.from.startsWith('app/') || edge.to.startsWith('app/'))).toBe(false);
+  });
+});
+
+describe('configuration files are tooling', () => {
+  it('recognises build, lint and test settings by name', () => {
+    expect(toolingReason('apps/client/jest.config.ts')).toBe('tooling: a build, lint or test configuration file');
+    expect(toolingReason('eslint.config.cjs')).toMatch(/configuration/);
+    expect(toolingReason('src/config.ts')).toBeUndefined();
+    expect(toolingReason('src/app.config.service.ts')).toBeUndefined();
   });
 });

@@ -25,6 +25,8 @@ export interface BoundaryOptions {
   minCandidateFiles?: number;
   /** Put high-fan-in utilities and the composition root into a shared kernel. Default true. */
   sharedKernel?: boolean;
+  /** Keep the browser frontend in the boundaries instead of leaving it out (left-out.ts). Default false. */
+  keepFrontend?: boolean;
 }
 
 export type ResolvedBoundaryOptions = Required<Omit<BoundaryOptions, 'services' | 'resolution'>> & {
@@ -45,5 +47,6 @@ export function resolveBoundaryOptions(options: BoundaryOptions = {}): ResolvedB
     kernelSpread: options.kernelSpread ?? 0.34,
     minCandidateFiles: options.minCandidateFiles ?? 3,
     sharedKernel: options.sharedKernel ?? true,
+    keepFrontend: options.keepFrontend ?? false,
   };
 }

@@ -2,7 +2,7 @@
  * The boundaries stage: from the extracted project to service candidates. Pure: no file
  * system, no output.
  *
- *   tooling (migrations, seeds, scripts) left out
+ *   tooling (migrations, seeds, scripts) and the browser frontend left out
  *   -> coupling graph (imports, co-change, tables)
  *   -> shared kernel set aside (composition roots, low-level utilities)
  *   -> Louvain (seeded, best of several runs) -> disconnected communities split,
@@ -18,7 +18,7 @@ import { forceCount } from './candidate-count.js';
 import { buildCouplingGraph } from './coupling-graph.js';
 import { candidateCycles } from './cycles.js';
 import { extractionOrder } from './extraction-order.js';
-import { leaveOutTooling } from './left-out.js';
+import { leaveOut } from './left-out.js';
 import { louvainCommunities } from './louvain.js';
 import { groupsOf, type Communities } from './modularity.js';
 import { nameCandidates } from './naming.js';
@@ -56,7 +56,7 @@ export function proposeBoundaries(whole: ExtractedProject, options: BoundaryOpti
       `services must be a whole number of at least 1 (got ${settings.services}). Pass e.g. --services 5.`,
     );
   }
-  const { project, leftOut } = leaveOutTooling(whole);
+  const { project, leftOut } = leaveOut(whole, { keepFrontend: settings.keepFrontend });
   const coupling = buildCouplingGraph(project, settings);
   const kernel = settings.sharedKernel
     ? detectSharedKernel(project, settings)

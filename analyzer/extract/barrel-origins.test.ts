@@ -20,7 +20,7 @@ function project(files: Record<string, string>) {
   };
   const typeExports = new TypeExports(summaries, resolve);
   const barrels = new BarrelOrigins(summaries, resolve, typeExports);
-  return { summaries, barrels, graph: buildImportGraph(refs, resolve, typeExports, barrels) };
+  return { summaries, barrels, graph: buildImportGraph(refs, resolve, typeExports, { barrels }) };
 }
 
 const FILES = {

@@ -182,6 +182,21 @@ describe('extractProject on fixture repositories', () => {
     expect(show(withTests.edges)).toContain('src/main.ts -> src/__tests__/helper.ts w1');
   });
 
+  it('notes the files that import a browser UI framework or hold JSX, not a server-side renderer', async () => {
+    const result = await extractProject(fixture('full-stack'));
+    expect(result.uiImports).toEqual({
+      'app/App.tsx': 'JSX',
+      'app/components/Avatar.tsx': 'react',
+      'app/index.tsx': 'react-dom',
+      'server/emails/Welcome.tsx': 'react',
+    });
+    // `import type` from the app, and the tsconfig alias `~/` of the browser code, are edges as any other.
+    expect(result.edges).toContainEqual(
+      expect.objectContaining({ from: 'server/routes/documents.ts', to: 'app/components/Avatar.tsx', typeOnly: true }),
+    );
+    expect(result.edges).toContainEqual(expect.objectContaining({ from: 'app/stores/DocumentsStore.ts', to: 'app/models/Document.ts' }));
+  });
+
   it('honours include and exclude globs', async () => {
     const root = fixture('excluded');
     const excluded = await extractProject(root, { exclude: ['src/gen', '*.mjs', '__fixtures__/**'] });

@@ -107,7 +107,10 @@ export async function extractProject(
   });
   const resolveRef = (from: string, specifier: string) => resolver.resolve(from, specifier);
   const typeExports = new TypeExports(parsed.exports, resolveRef);
-  const graph = buildImportGraph(parsed.refs, resolveRef, typeExports, new BarrelOrigins(parsed.exports, resolveRef, typeExports));
+  const graph = buildImportGraph(parsed.refs, resolveRef, typeExports, {
+    barrels: new BarrelOrigins(parsed.exports, resolveRef, typeExports),
+    jsx: parsed.jsx,
+  });
   progress({ phase: 'resolve', done: parsed.refs.size, total: parsed.refs.size });
 
   const context: CollectorContext = {
@@ -143,6 +146,7 @@ export async function extractProject(
     couplingEdges: graph.couplingEdges,
     unresolved: graph.unresolved,
     externals: graph.externals,
+    uiImports: graph.uiImports,
     warnings: warnings.sort(compareWarnings),
     stats: { discovered: sources.length, nonLiteralImports: parsed.nonLiteralImports, durationMs },
   };

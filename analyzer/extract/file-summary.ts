@@ -45,4 +45,6 @@ export interface FileSummary {
   nonLiteralImports: number;
   parseError: ParseProblem | undefined;
   loc: number;
+  /** A .tsx/.jsx file that holds JSX: UI code even without an import of the framework (the automatic JSX runtime). */
+  jsx: boolean;
 }

@@ -1,9 +1,10 @@
 /**
  * From each file's import references to the graph: references aggregated per (from, to)
  * into weighted edges flagged type-only and dynamic, the imports that do not resolve, and
- * the external packages with how many files use each.
+ * the external packages with how many files use each, and the files that import a browser
+ * UI framework.
  */
-import type { ImportEdge, UnresolvedImport } from '../model.js';
+import { JSX_EVIDENCE, type ImportEdge, type UnresolvedImport } from '../model.js';
 import type { SourceRef } from './file-summary.js';
 import type { Resolution } from './resolver.js';
 import type { BarrelOrigins } from './barrel-origins.js';
@@ -16,7 +17,30 @@ export interface ImportGraph {
   couplingEdges: ImportEdge[];
   unresolved: UnresolvedImport[];
   externals: Record<string, number>;
+  /** Files that import a browser UI framework, with the package (ExtractedProject.uiImports). */
+  uiImports: Record<string, string>;
 }
+
+/**
+ * Packages whose import makes a file browser UI code: components, hooks, client entry points.
+ * Server-side rendering uses them too (React email templates); the boundaries stage tells
+ * the two apart by who imports the file (left-out.ts).
+ */
+const UI_FRAMEWORKS: ReadonlySet<string> = new Set([
+  'react',
+  'react-dom',
+  'react-native',
+  'preact',
+  'vue',
+  'svelte',
+  'solid-js',
+  '@angular/core',
+  'lit',
+  '@builder.io/qwik',
+]);
+
+/** A framework's server-side renderer (`react-dom/server`, `vue/server-renderer`): no UI evidence. */
+const SERVER_ENTRY = /\/server(?:-renderer)?(?:[./]|$)/;
 
 interface Pending {
   keys: Set<string>;
@@ -46,22 +70,27 @@ export function buildImportGraph(
   refsByFile: ReadonlyMap<string, readonly SourceRef[]>,
   resolve: (from: string, specifier: string) => Resolution,
   typeExports: TypeExports,
-  barrels?: BarrelOrigins,
+  seen: { barrels?: BarrelOrigins; jsx?: ReadonlySet<string> } = {},
 ): ImportGraph {
+  const { barrels, jsx } = seen;
   const edges: ImportEdge[] = [];
   const couplingEdges: ImportEdge[] = [];
   const unresolved: UnresolvedImport[] = [];
   const externalUsers = new Map<string, number>();
+  const uiImports: Record<string, string> = {};
 
   for (const from of [...refsByFile.keys()].sort(comparePaths)) {
     const byTarget = new Map<string, Pending>();
     const byOrigin = new Map<string, Pending>();
     const packages = new Set<string>();
+    const ui = new Set<string>();
     const missing = new Set<string>();
     for (const ref of refsByFile.get(from) ?? []) {
       const target = resolve(from, ref.specifier);
-      if (target.kind === 'external') packages.add(target.pkg);
-      else if (target.kind === 'unresolved') missing.add(ref.specifier);
+      if (target.kind === 'external') {
+        packages.add(target.pkg);
+        if (UI_FRAMEWORKS.has(target.pkg) && !SERVER_ENTRY.test(ref.specifier)) ui.add(target.pkg);
+      } else if (target.kind === 'unresolved') missing.add(ref.specifier);
       if (target.kind !== 'file' || target.path === from) continue;
       const to = target.path;
       const isType = (name: string): boolean => ref.typeNames?.has(name) === true || typeExports.isTypeOnly(to, name);
@@ -78,10 +107,12 @@ export function buildImportGraph(
     flush(from, byTarget, edges);
     flush(from, byOrigin, couplingEdges);
     for (const pkg of packages) externalUsers.set(pkg, (externalUsers.get(pkg) ?? 0) + 1);
+    const evidence = [...ui].sort(comparePaths)[0] ?? (jsx?.has(from) ? JSX_EVIDENCE : undefined);
+    if (evidence !== undefined) uiImports[from] = evidence;
     for (const specifier of missing) unresolved.push({ from, specifier });
   }
 
   const externals: Record<string, number> = {};
   for (const pkg of [...externalUsers.keys()].sort(comparePaths)) externals[pkg] = externalUsers.get(pkg) ?? 0;
-  return { edges, couplingEdges, unresolved, externals };
+  return { edges, couplingEdges, unresolved, externals, uiImports };
 }

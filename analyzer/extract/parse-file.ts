@@ -59,6 +59,16 @@ function firstParseProblem(sourceFile: ts.SourceFile): ParseProblem | undefined 
   };
 }
 
+/** Whether the tree holds a JSX element or fragment (stops at the first). */
+function containsJsx(node: ts.Node): boolean {
+  return (
+    ts.isJsxElement(node) ||
+    ts.isJsxSelfClosingElement(node) ||
+    ts.isJsxFragment(node) ||
+    ts.forEachChild(node, (child) => (containsJsx(child) ? true : undefined)) === true
+  );
+}
+
 export function summarizeFile(sourceFile: ts.SourceFile): FileSummary {
   const { refs, nonLiteralImports } = collectImportRefs(sourceFile);
   return {
@@ -67,5 +77,6 @@ export function summarizeFile(sourceFile: ts.SourceFile): FileSummary {
     nonLiteralImports,
     parseError: firstParseProblem(sourceFile),
     loc: countLoc(sourceFile.text),
+    jsx: sourceFile.languageVariant === ts.LanguageVariant.JSX && containsJsx(sourceFile),
   };
 }

@@ -14,6 +14,8 @@ export interface ParsedSources {
   modules: SourceModule[];
   refs: Map<string, SourceRef[]>;
   exports: Map<string, ExportSummary>;
+  /** .tsx/.jsx files that hold JSX. */
+  jsx: Set<string>;
   /** Source files skipped (too large, binary, unreadable). */
   skipped: string[];
   nonLiteralImports: number;
@@ -31,7 +33,15 @@ const PROGRESS_EVERY = 100;
 const READ_AHEAD = 32;
 
 export async function parseSources(root: string, paths: readonly string[], options: ParseSourcesOptions): Promise<ParsedSources> {
-  const parsed: ParsedSources = { modules: [], refs: new Map(), exports: new Map(), skipped: [], nonLiteralImports: 0, warnings: [] };
+  const parsed: ParsedSources = {
+    modules: [],
+    refs: new Map(),
+    exports: new Map(),
+    jsx: new Set(),
+    skipped: [],
+    nonLiteralImports: 0,
+    warnings: [],
+  };
   const withParents = options.collectors.length > 0;
   const reads = new Map<number, Promise<ReadOutcome>>();
   const useAsync = process.env.EXTRACT_SYNC_READS === undefined;
@@ -62,6 +72,7 @@ export async function parseSources(root: string, paths: readonly string[], optio
     }
     parsed.modules.push({ path, loc: summary.loc, language });
     parsed.refs.set(path, summary.refs);
+    if (summary.jsx) parsed.jsx.add(path);
     if (summary.exports.local.size + summary.exports.forwarded.size + summary.exports.star.length > 0)
       parsed.exports.set(path, summary.exports);
     parsed.nonLiteralImports += summary.nonLiteralImports;

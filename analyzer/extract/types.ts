@@ -47,6 +47,8 @@ export interface ExtractResult {
   unresolved: UnresolvedImport[];
   /** External package -> number of files that import it. */
   externals: Record<string, number>;
+  /** Files that import a browser UI framework (react, vue, @angular/core…) -> that package. */
+  uiImports: Record<string, string>;
   /** Sorted by path, then code. */
   warnings: Warning[];
   stats: ExtractStats;

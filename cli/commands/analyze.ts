@@ -6,6 +6,7 @@ import { StranglerError } from '../../common/errors.js';
 import { flag, numberOption, stringOption } from '../_args.js';
 import { EXIT, type Command, type CommandIO } from '../_command.js';
 import { progressPrinter } from '../_progress.js';
+import { leftOutSummary } from '../../reports/model.js';
 import { writeReports } from '../_write-reports.js';
 
 const list = (value: string | undefined): string[] =>
@@ -39,6 +40,8 @@ function summary(analysis: AnalysisV1): string[] {
     `modularity ${m.modularity.toFixed(2)} (higher is better), cross-boundary imports ICP ${m.icp.toFixed(2)} (lower is better), ${analysis.sharedTables?.length ?? 0} tables written by more than one candidate, ${analysis.cycles?.length ?? 0} cycles.`,
     first ? `extract first: ${first.candidate} — ${first.reason}` : 'no candidate to extract first.',
   ];
+  const leftOut = leftOutSummary(analysis);
+  if (leftOut !== undefined) lines.splice(1, 0, `${leftOut}.`);
   if (analysis.comparison) {
     const c = analysis.comparison;
     lines.push(
@@ -81,6 +84,11 @@ export const analyzeCommand: Command = {
       description: 'Comma-separated globs to leave out (on top of tests, node_modules, build output).',
     },
     { name: 'include-tests', type: 'boolean', description: 'Keep test files (left out by default).' },
+    {
+      name: 'include-frontend',
+      type: 'boolean',
+      description: 'Keep the browser UI (files importing react, vue… that no server code imports) in the candidates (left out by default).',
+    },
     { name: 'max-file-kb', type: 'number', placeholder: '<kb>', description: 'Skip larger files with a warning.', default: 1024 },
     { name: 'quiet', type: 'boolean', short: 'q', description: 'No progress on stderr.' },
   ],
@@ -110,6 +118,7 @@ export const analyzeCommand: Command = {
       include: list(stringOption(args, 'include')),
       exclude: list(stringOption(args, 'exclude')),
       includeTests: flag(args, 'include-tests'),
+      keepFrontend: flag(args, 'include-frontend'),
       maxFileBytes: (numberOption(args, 'max-file-kb') ?? 1024) * 1024,
       ...(services === undefined ? {} : { services }),
       ...(expected === undefined || compareFile === undefined ? {} : { compare: { source: compareFile, expected } }),

@@ -64,7 +64,7 @@ export interface AnalysisV1 {
   unresolved?: Array<{ from: string; specifier: string }>;
   /** Added: why each shared-kernel module was set aside as a library. */
   sharedKernelReasons?: Record<string, string>;
-  /** Added: modules with candidate null (migrations, seeds, scripts), with the reason. */
+  /** Added: modules with candidate null (migrations, seeds, scripts, build settings, the browser frontend), with the reason. */
   leftOut?: Record<string, string>;
   /** Added: files moved to the candidate that owns a table they write. */
   tableMoves?: Array<{ module: string; table: string; from: string; to: string }>;

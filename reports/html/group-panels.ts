@@ -5,7 +5,7 @@
  * with the heaviest file → file imports across the boundary, and its cycles.
  */
 import type { AnalysisCandidate, AnalysisV1 } from '../../common/contracts/analysis-v1.js';
-import { heaviestCrossEdges, type CrossEdge } from '../model.js';
+import { heaviestCrossEdges, leftOutSummary, type CrossEdge } from '../model.js';
 import { escapeHtml as h } from './escape.js';
 import type { ReportData } from './report-data.js';
 import { groupLink } from './summary-sections.js';
@@ -133,7 +133,7 @@ function otherPanel(analysis: AnalysisV1, data: ReportData, index: number): stri
   const what =
     group.kind === 'shared'
       ? 'Utilities used across candidates, proposed as a shared library rather than a service.'
-      : 'Files the analysis left out of every candidate (tests, scripts, files without imports).';
+      : `${leftOutSummary(analysis) ?? 'Files the analysis left out of every candidate'}. Tests, mocks and build output are not read at all.`;
   return (
     `<section class="panel" id="panel-${index}" data-panel="${index}" hidden>` +
     `<h3><span class="swatch big" style="background:${h(group.color)}"></span>${h(group.name)}</h3>` +

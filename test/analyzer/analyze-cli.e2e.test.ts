@@ -2,12 +2,13 @@
  * `strangler analyze` as a user runs it: the built CLI on the sample monolith and on broken
  * input, checking what it writes, what it prints and its exit codes.
  */
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readAnalysis } from '../../common/contracts/analysis-v1.js';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { CLI, REPO_ROOT, runCli } from '../helpers/cli.js';
 
 const SHOP = join(REPO_ROOT, 'fixtures', 'shop-monolith');
 const temps: string[] = [];
@@ -115,5 +116,50 @@ describe('strangler analyze', () => {
     const services = await runCli(['analyze', 'fixtures/shop-monolith', '--services', '0']);
     expect(services.code).toBe(2);
     expect(services.stderr).toContain('--services must be a whole number');
+  });
+
+  it('leaves the browser frontend of a full-stack repository out of the candidates, says why, and keeps it with --include-frontend', async () => {
+    const repo = 'analyzer/extract/__fixtures__/full-stack';
+    const out = temp();
+    const result = await runCli(['analyze', repo, '--out', out, '--no-git']);
+    expect(result.code).toBe(0);
+    const analysis = readAnalysis(JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8')) as unknown);
+    const candidateOf = new Map(analysis.modules.map((module) => [module.path, module.candidate]));
+    const app = analysis.modules.map((module) => module.path).filter((path) => path.startsWith('app/'));
+    expect(app).toHaveLength(6);
+    for (const path of app) {
+      expect(candidateOf.get(path)).toBeNull();
+      expect(analysis.leftOut?.[path]).toMatch(/^frontend: /);
+    }
+    expect(analysis.leftOut?.['app/App.tsx']).toBe('frontend: browser UI (holds JSX) that no server code imports');
+    expect(analysis.leftOut?.['vite.config.ts']).toMatch(/^tooling: /);
+    // The server's React email template and the code both sides use stay.
+    for (const path of ['server/emails/Welcome.tsx', 'server/mailer.ts', 'shared/slugify.ts']) expect(candidateOf.get(path)).not.toBeNull();
+    expect(result.stdout).toContain(
+      '7 files left out: 6 frontend (browser UI that no server code imports; --include-frontend keeps it), 1 tooling',
+    );
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('7 files left out: 6 frontend');
+
+    const kept = await runCli(['analyze', repo, '--json', '--no-git', '--include-frontend']);
+    expect(kept.code).toBe(0);
+    const whole = readAnalysis(JSON.parse(kept.stdout) as unknown);
+    expect(whole.leftOut).toEqual({ 'vite.config.ts': 'tooling: a build, lint or test configuration file' });
+    expect(whole.modules.filter((module) => module.path.startsWith('app/') && module.candidate === null)).toEqual([]);
+  });
+
+  it('finishes its reports when the reader of its output has gone away (`--json | head -c 100`)', async () => {
+    const out = temp();
+    // analysis.json goes to stdout first, the reports are written after it.
+    const child = spawn(process.execPath, [CLI, 'analyze', 'fixtures/shop-monolith', '--json', '--out', out, '--no-git'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['analysis.json', 'report.html', 'report.md']);
   });
 });

@@ -97,18 +97,37 @@ export class ModelRegistry {
     return this.byName.size;
   }
 
-  resolve(use: ModelUse, resolveImport: (from: string, specifier: string) => string | undefined): ModelDeclaration | undefined {
+  /**
+   * The model `use` names. `classOf(file, name)` gives the class a file declares under a name
+   * (`default` for its default export): an import of a class that is not a model (a client-side
+   * `Document` store next to the server's `Document` model) is not taken for the model of the
+   * same name elsewhere.
+   */
+  resolve(
+    use: ModelUse,
+    resolveImport: (from: string, specifier: string) => string | undefined,
+    classOf: (file: string, name: string) => string | undefined = () => undefined,
+  ): ModelDeclaration | undefined {
     let found: ModelDeclaration | undefined;
+    let declaredIn: string | undefined;
+    let declared: string | undefined;
     if (use.origin) {
       const target = resolveImport(use.file, use.origin.specifier);
       if (target !== undefined) {
-        found =
-          use.origin.name === 'default' || use.origin.name === 'export='
-            ? this.defaults.get(target)
-            : this.byFile.get(target)?.get(use.origin.name);
+        const byDefault = use.origin.name === 'default' || use.origin.name === 'export=';
+        found = byDefault ? this.defaults.get(target) : this.byFile.get(target)?.get(use.origin.name);
+        declaredIn = target;
+        declared = classOf(target, byDefault ? 'default' : use.origin.name);
       }
     } else {
       found = this.byFile.get(use.file)?.get(use.name);
+      declaredIn = use.file;
+      declared = classOf(use.file, use.name);
+    }
+    if (found === undefined && declaredIn !== undefined && declared !== undefined) {
+      // The class is declared right there: it is a model of that file, or no model at all.
+      found = this.byFile.get(declaredIn)?.get(declared);
+      if (found === undefined) return undefined;
     }
     found ??= this.unique(use.origin && !['default', 'export=', '*'].includes(use.origin.name) ? use.origin.name : use.name);
     return found && (use.via === undefined || found.via === use.via) ? found : undefined;

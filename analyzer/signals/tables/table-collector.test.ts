@@ -446,4 +446,49 @@ describe('Sequelize', () => {
       'src/services.ts shop_orders sequelize r1 w1',
     ]);
   });
+
+  it("does not take a client-side class for the server's model of the same name, and still finds the model through a default import", () => {
+    const files = {
+      'server/models/Document.ts': `
+        import { Table, Model } from 'sequelize-typescript';
+        @Table({ tableName: 'documents' })
+        class Document extends Model {}
+        export default Document;
+      `,
+      'server/commands/archive.ts': `
+        import Document from '../models/Document';
+        export async function remove(document: Document) {
+          await document.destroy();
+        }
+      `,
+      // A browser store with a save() of its own: it posts to the API, it writes no table.
+      'app/models/Document.ts': `
+        import { observable } from 'mobx';
+        export default class Document { @observable title = ''; async save() {} }
+      `,
+      'app/components/Rename.tsx': `
+        import Document from '~/models/Document';
+        export function rename(document: Document) {
+          return document.save();
+        }
+      `,
+      'app/components/Local.tsx': `
+        class Share { save() {} }
+        export function toggle(share: Share) {
+          share.save();
+        }
+      `,
+    };
+    const imports = {
+      'server/commands/archive.ts:../models/Document': 'server/models/Document.ts',
+      'app/components/Rename.tsx:~/models/Document': 'app/models/Document.ts',
+    };
+    expect(lines(collect(files, { imports }).tables)).toEqual(['server/commands/archive.ts documents sequelize r0 w1']);
+    // Without the client class in view, the name alone still finds the model (a barrel or an unresolved import).
+    const { 'app/models/Document.ts': _client, ...rest } = files;
+    expect(lines(collect(rest, { imports }).tables)).toEqual([
+      'app/components/Rename.tsx documents sequelize r0 w1',
+      'server/commands/archive.ts documents sequelize r0 w1',
+    ]);
+  });
 });

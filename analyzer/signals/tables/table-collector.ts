@@ -3,6 +3,7 @@
  * and Sequelize. ORM uses are resolved to their models' tables in `finish`, where the
  * Prisma schemas under the root are read too.
  */
+import ts from 'typescript';
 import type { TableAccess, Warning } from '../../model.js';
 import type { CollectorContext, FileCollector, ParsedFile } from '../collector.js';
 import { AccessTally } from './access-tally.js';
@@ -23,10 +24,14 @@ export function createTableCollector(): TableCollector {
   let uses: ModelUse[] = [];
   let prismaUses: PrismaUse[] = [];
   let result: TableAccess[] = [];
+  /** Per file, the classes it declares at the top level, by the name they are exported or declared under (and `default`). */
+  let classes = new Map<string, Map<string, string>>();
   const warnings: Warning[] = [];
 
   return {
     visit(file: ParsedFile): void {
+      const declared = classNames(file.sourceFile);
+      if (declared.size > 0) classes.set(file.path, declared);
       const features = tableFeatures(file.text);
       if (!features) return;
       const facts = visitTableFile(file.path, file.sourceFile, tally, features);
@@ -45,7 +50,7 @@ export function createTableCollector(): TableCollector {
       const resolveImport = (from: string, specifier: string): string | undefined => context.resolveImport(from, specifier);
       if (registry.size > 0) {
         for (const use of uses) {
-          const model = registry.resolve(use, resolveImport);
+          const model = registry.resolve(use, resolveImport, (path, name) => classes.get(path)?.get(name));
           const access = model ? methodAccess(model.via, use.method, use.instance === true) : undefined;
           if (model && access) tally.add(use.file, model.table, model.via, access === 'write');
         }
@@ -68,8 +73,25 @@ export function createTableCollector(): TableCollector {
       registry = new ModelRegistry();
       uses = [];
       prismaUses = [];
+      classes = new Map();
     },
     tables: () => result,
     warnings: () => warnings,
   };
+}
+
+/** The classes a file declares at the top level, by name, and under `default` the one it exports as default. */
+function classNames(file: ts.SourceFile): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const statement of file.statements) {
+    if (!ts.isClassDeclaration(statement) || !statement.name) continue;
+    names.set(statement.name.text, statement.name.text);
+    if (statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.DefaultKeyword)) names.set('default', statement.name.text);
+  }
+  for (const statement of file.statements) {
+    if (ts.isExportAssignment(statement) && ts.isIdentifier(statement.expression) && names.has(statement.expression.text)) {
+      names.set('default', statement.expression.text);
+    }
+  }
+  return names;
 }

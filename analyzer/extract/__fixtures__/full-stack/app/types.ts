@@ -1,0 +1,1 @@
+export interface Theme { color: string }
