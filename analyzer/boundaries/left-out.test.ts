@@ -120,45 +120,38 @@ describe('the browser frontend left out of the boundaries', () => {
     expect(reasons.has('app/stores/DocumentsStore.ts')).toBe(true);
   });
 
-  it('takes an entry point that nothing imports for frontend when most of what it imports is, never a file in a server folder', () => {
-    const reasons = frontendReasons(
-      fullStack(
-        {
-          modules: [
-            'plugins/github/client/index.ts',
-            'plugins/github/server/index.ts',
-            'plugins/github/client/Icon.tsx',
-            'scripts/build.ts',
-          ],
-          edges: [
-            ['plugins/github/client/index.ts', 'plugins/github/client/Icon.tsx'],
-            ['plugins/github/client/index.ts', 'app/components/Button.tsx'],
-            ['plugins/github/client/index.ts', 'shared/utils/slugify.ts'],
-            ['plugins/github/server/index.ts', 'plugins/github/client/Icon.tsx'],
-          ],
-        },
-        { 'plugins/github/client/Icon.tsx': 'react' },
-      ),
-    );
-    // The server plugin imports the icon: it stays, and the client entry is left with one frontend import of three.
-    expect(reasons.has('plugins/github/client/Icon.tsx')).toBe(false);
-    expect(reasons.has('plugins/github/client/index.ts')).toBe(false);
-    const alone = frontendReasons(
-      fullStack(
-        {
-          modules: ['plugins/github/client/index.ts', 'plugins/github/client/Icon.tsx'],
-          edges: [
-            ['plugins/github/client/index.ts', 'plugins/github/client/Icon.tsx'],
-            ['plugins/github/client/index.ts', 'app/components/Button.tsx'],
-            ['plugins/github/client/index.ts', 'shared/utils/slugify.ts'],
-          ],
-        },
-        { 'plugins/github/client/Icon.tsx': 'react' },
-      ),
-    );
-    expect(alone.get('plugins/github/client/index.ts')).toBe('frontend: an entry point that imports mostly browser UI code');
+  it('takes an entry point that nothing imports for frontend when it imports UI code and no server code, never a file in a server folder', () => {
+    const plugin = (serverImport: boolean): Map<string, string> =>
+      frontendReasons(
+        fullStack(
+          {
+            modules: [
+              'plugins/github/client/index.ts',
+              'plugins/github/client/Icon.tsx',
+              'plugins/github/client/mock.ts',
+              'test/mocks/users.ts',
+            ],
+            edges: [
+              ['plugins/github/client/index.ts', 'plugins/github/client/Icon.tsx'],
+              ['plugins/github/client/index.ts', 'shared/utils/slugify.ts'],
+              ['plugins/github/client/index.ts', 'plugins/github/client/mock.ts'],
+              ...(serverImport ? [['plugins/github/client/index.ts', 'server/models/Document.ts'] as [string, string]] : []),
+              // A mock that only tests import (they are not analyzed), with what it imports: no UI, not frontend.
+              ['test/mocks/users.ts', 'lib/a.ts'],
+            ],
+          },
+          { 'plugins/github/client/Icon.tsx': 'react' },
+        ),
+      );
+    const alone = plugin(false);
+    expect(alone.get('plugins/github/client/index.ts')).toBe('frontend: an entry point that imports browser UI code and no server code');
+    expect(alone.get('plugins/github/client/mock.ts')).toBe('frontend: imported only by browser UI code (plugins/github/client/index.ts)');
     expect(alone.has('plugins/github/client/Icon.tsx')).toBe(true);
-    expect(alone.has('server/queues/EmailTask.ts')).toBe(false);
+    for (const kept of ['test/mocks/users.ts', 'lib/a.ts', 'server/queues/EmailTask.ts']) expect(alone.has(kept)).toBe(false);
+    // Importing a model of the server's makes it server code, and what it alone imports with it.
+    const mixed = plugin(true);
+    for (const kept of ['plugins/github/client/index.ts', 'plugins/github/client/Icon.tsx', 'plugins/github/client/mock.ts'])
+      expect(mixed.has(kept)).toBe(false);
   });
 
   it('leaves nothing out without a server side, and keeps the frontend when asked', () => {

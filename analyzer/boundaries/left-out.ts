@@ -43,10 +43,10 @@ export function toolingReason(path: string): string | undefined {
  * server/ or backend/ folder, and
  * - it is UI (imports a UI framework, or holds JSX), or it is imported, or it imports project
  *   files and nothing imports it (an entry point such as a plugin's client index), and
- * - every file that imports it is frontend, and an entry point imports at least as many
- *   frontend files as others, and
- * - it can be reached by imports from a frontend file that is UI or an entry point (a ring of
- *   plain files importing each other is not frontend).
+ * - every file that imports it is frontend, and an entry point imports no server file, and
+ * - it can be reached by imports from a frontend file that is UI, or it is an entry point
+ *   that imports such a file (a ring of plain files importing each other is not frontend,
+ *   nor is a mock that only tests import, with what it imports).
  * That is the largest such set, found by removing files until every rule holds. Nothing is
  * frontend in a project without a route or a table: there is no server side to tell it from.
  */
@@ -72,11 +72,7 @@ export function frontendReasons(project: ExtractedProject): Map<string, string> 
       .filter((path) => !server.has(path) && !inServerFolder(path) && (ui[path] !== undefined || importers.has(path) || imports.has(path))),
   );
   const outside = (paths: readonly string[] | undefined): boolean => (paths ?? []).some((path) => !frontend.has(path));
-  // An entry point imports shared code too (types, utilities the server uses): it needs a frontend majority.
-  const mostlyOutside = (paths: readonly string[] | undefined): boolean => {
-    const list = paths ?? [];
-    return list.filter((path) => frontend.has(path)).length * 2 < list.length;
-  };
+  const serverSide = (path: string): boolean => server.has(path) || inServerFolder(path);
   let changed = true;
   while (changed) {
     changed = false;
@@ -84,7 +80,7 @@ export function frontendReasons(project: ExtractedProject): Map<string, string> 
     while (check.length > 0) {
       const next: string[] = [];
       for (const path of check) {
-        if (!frontend.has(path) || !(outside(importers.get(path)) || (entry(path) && mostlyOutside(imports.get(path))))) continue;
+        if (!frontend.has(path) || !(outside(importers.get(path)) || (entry(path) && (imports.get(path) ?? []).some(serverSide)))) continue;
         frontend.delete(path);
         changed = true;
         // What it imports has an importer outside now; an entry point that imports it imports one.
@@ -92,15 +88,21 @@ export function frontendReasons(project: ExtractedProject): Map<string, string> 
       }
       check = next;
     }
-    const reached = new Set([...frontend].filter((path) => ui[path] !== undefined || entry(path)));
-    const queue = [...reached];
-    for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
-      for (const to of imports.get(path) ?? []) {
-        if (!frontend.has(to) || reached.has(to)) continue;
-        reached.add(to);
-        queue.push(to);
+    const reached = new Set<string>();
+    const reach = (seeds: Iterable<string>): void => {
+      const queue = [...seeds].filter((path) => !reached.has(path));
+      for (const path of queue) reached.add(path);
+      for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
+        for (const to of imports.get(path) ?? []) {
+          if (!frontend.has(to) || reached.has(to)) continue;
+          reached.add(to);
+          queue.push(to);
+        }
       }
-    }
+    };
+    reach([...frontend].filter((path) => ui[path] !== undefined));
+    // Then the entry points that import UI code (a plugin's client index, a story), with what only they import.
+    reach([...frontend].filter((path) => entry(path) && (imports.get(path) ?? []).some((to) => reached.has(to))));
     for (const path of [...frontend]) {
       if (reached.has(path)) continue;
       frontend.delete(path);
@@ -130,7 +132,7 @@ export function frontendReasons(project: ExtractedProject): Map<string, string> 
     let reason: string;
     if (evidence !== undefined)
       reason = `browser UI (${evidence === JSX_EVIDENCE ? 'holds JSX' : `imports ${evidence}`}) that no server code imports`;
-    else if (importer === undefined) reason = 'an entry point that imports mostly browser UI code';
+    else if (importer === undefined) reason = 'an entry point that imports browser UI code and no server code';
     else reason = `imported only by browser UI code (${importer})`;
     reasons.push([path, reason]);
   }

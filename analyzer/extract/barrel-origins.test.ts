@@ -88,3 +88,53 @@ describe('BarrelOrigins', () => {
     ]);
   });
 });
+
+describe('BarrelOrigins through CommonJS', () => {
+  const { summaries, barrels, graph } = project({
+    'users.ts': 'module.exports = { findUser() {}, saveUser() {} };',
+    'orders.ts': 'exports.placeOrder = function () {};',
+    'money.ts': 'exports.cents = (n) => n * 100;',
+    'audit.ts': 'module.exports = function audit() {};',
+    // An Express app's services/index.js: requires, and one object of them.
+    'services.ts': [
+      "'use strict';",
+      "const users = require('./users');",
+      "const { placeOrder } = require('./orders');",
+      'module.exports = {',
+      '  users,',
+      '  placeOrder,',
+      "  audit: require('./audit'),",
+      "  cents: require('./money').cents,",
+      "  ...require('./users'),",
+      '};',
+    ].join('\n'),
+    'again.ts': "module.exports = require('./services');",
+    'not-a-barrel.ts': "const users = require('./users');\nmodule.exports = { users, version: 2 };",
+    'route.ts': [
+      "const { placeOrder, cents, findUser } = require('./services');",
+      "const audit = require('./again').audit;",
+      "const all = require('./services');",
+    ].join('\n'),
+  });
+
+  it('reads module.exports objects, exports.x and module.exports = require() as forwards, and a file of them as a barrel', () => {
+    expect(summaries.get('services.ts')?.barrel).toBe(true);
+    expect(summaries.get('again.ts')?.barrel).toBe(true);
+    expect(summaries.get('not-a-barrel.ts')?.barrel).toBe(false);
+    expect(summaries.get('users.ts')?.barrel).toBe(false);
+    expect(barrels.origin('services.ts', 'users')).toBe('users.ts');
+    expect(barrels.origin('services.ts', 'placeOrder')).toBe('orders.ts');
+    expect(barrels.origin('services.ts', 'audit')).toBe('audit.ts');
+    expect(barrels.origin('services.ts', 'cents')).toBe('money.ts');
+    expect(barrels.origin('services.ts', 'findUser')).toBe('users.ts');
+    expect(barrels.origin('again.ts', 'placeOrder')).toBe('orders.ts');
+  });
+
+  it('takes the names a require() destructures or reads, and ties them to the declaring files', () => {
+    const from = (edges: typeof graph.edges) =>
+      edges.filter((edge) => edge.from === 'route.ts').map((edge) => `${edge.to} w${edge.weight}`);
+    expect(from(graph.edges)).toEqual(['again.ts w1', 'services.ts w4']);
+    // The whole barrel, required without a name, stays.
+    expect(from(graph.couplingEdges)).toEqual(['audit.ts w1', 'money.ts w1', 'orders.ts w1', 'services.ts w1', 'users.ts w1']);
+  });
+});

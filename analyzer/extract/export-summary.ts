@@ -78,6 +78,111 @@ function importedBindings(statements: readonly ts.Statement[]): Map<string, Impo
   return bindings;
 }
 
+/** `require('x')` as a forward of the whole module, `require('x').a` as a forward of a. */
+function requireForward(expression: ts.Expression): ForwardedExport | undefined {
+  const read = (node: ts.Expression): string | undefined =>
+    ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1
+      ? literalText(node.arguments[0])
+      : undefined;
+  const whole = read(expression);
+  if (whole !== undefined) return { specifier: whole, name: '*', typeOnly: false };
+  if (!ts.isPropertyAccessExpression(expression) || !ts.isIdentifier(expression.name)) return undefined;
+  const specifier = read(expression.expression);
+  return specifier === undefined ? undefined : { specifier, name: expression.name.text, typeOnly: false };
+}
+
+/** Locals bound to what a require() returns: `const a = require('x')`, `const { b, c: d } = require('y')`. */
+function requireBindings(statements: readonly ts.Statement[]): Map<string, ForwardedExport> {
+  const bindings = new Map<string, ForwardedExport>();
+  for (const statement of statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const forward = declaration.initializer ? requireForward(declaration.initializer) : undefined;
+      if (!forward) continue;
+      if (ts.isIdentifier(declaration.name)) bindings.set(declaration.name.text, forward);
+      else if (ts.isObjectBindingPattern(declaration.name) && forward.name === '*') {
+        for (const element of declaration.name.elements) {
+          const key = element.propertyName ?? element.name;
+          if (ts.isIdentifier(element.name) && ts.isIdentifier(key) && !element.dotDotDotToken)
+            bindings.set(element.name.text, { ...forward, name: key.text });
+        }
+      }
+    }
+  }
+  return bindings;
+}
+
+/** What `module.exports.x = …`, `exports.x = …` or `module.exports = …` assigns to, or undefined for anything else. */
+function commonJsTarget(node: ts.Expression): { name: string | undefined } | undefined {
+  const isModuleExports = (target: ts.Expression): boolean =>
+    ts.isPropertyAccessExpression(target) &&
+    ts.isIdentifier(target.expression) &&
+    target.expression.text === 'module' &&
+    target.name.text === 'exports';
+  if (isModuleExports(node)) return { name: undefined };
+  if (!ts.isPropertyAccessExpression(node) || !ts.isIdentifier(node.name)) return undefined;
+  const owner = node.expression;
+  return (ts.isIdentifier(owner) && owner.text === 'exports') || isModuleExports(owner) ? { name: node.name.text } : undefined;
+}
+
+/**
+ * CommonJS exports, for a file without ES module syntax: `module.exports = { a, b: require('./b'), ...require('./c') }`,
+ * `exports.d = require('./d').d`, `module.exports = require('./e')`. A file of requires and such
+ * assignments only is a barrel.
+ */
+function summarizeCommonJs(statements: readonly ts.Statement[], summary: ExportSummary): void {
+  const required = requireBindings(statements);
+  const pass = (name: string, value: ts.Expression): void => {
+    const forward = requireForward(value) ?? (ts.isIdentifier(value) ? required.get(value.text) : undefined);
+    if (forward) summary.forwarded.set(name, forward);
+    else merge(summary.local, name, 'value');
+  };
+  let onlyForwards = true;
+  for (const statement of statements) {
+    const assignment =
+      ts.isExpressionStatement(statement) &&
+      ts.isBinaryExpression(statement.expression) &&
+      statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken
+        ? statement.expression
+        : undefined;
+    const target = assignment ? commonJsTarget(assignment.left) : undefined;
+    if (!assignment || !target) {
+      const harmless =
+        (ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression)) ||
+        (ts.isVariableStatement(statement) &&
+          statement.declarationList.declarations.every(
+            (declaration) => declaration.initializer && requireForward(declaration.initializer),
+          ));
+      onlyForwards &&= harmless;
+      continue;
+    }
+    const value = assignment.right;
+    if (target.name !== undefined) {
+      pass(target.name, value);
+      continue;
+    }
+    const whole = requireForward(value) ?? (ts.isIdentifier(value) ? required.get(value.text) : undefined);
+    if (whole?.name === '*') summary.star.push({ specifier: whole.specifier, typeOnly: false });
+    else if (ts.isObjectLiteralExpression(value)) {
+      for (const property of value.properties) {
+        if (ts.isShorthandPropertyAssignment(property)) pass(property.name.text, property.name);
+        else if (ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)))
+          pass(property.name.text, property.initializer);
+        else if (ts.isSpreadAssignment(property)) {
+          const spread =
+            requireForward(property.expression) ??
+            (ts.isIdentifier(property.expression) ? required.get(property.expression.text) : undefined);
+          if (spread?.name === '*') summary.star.push({ specifier: spread.specifier, typeOnly: false });
+          else onlyForwards = false;
+        } else if (property.name !== undefined && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)))
+          merge(summary.local, property.name.text, 'value');
+        else onlyForwards = false;
+      }
+    } else merge(summary.local, 'default', 'value');
+  }
+  summary.barrel = onlyForwards && summary.local.size === 0 && summary.forwarded.size + summary.star.length > 0;
+}
+
 export function summarizeExports(sourceFile: ts.SourceFile): ExportSummary {
   const summary: ExportSummary = { local: new Map(), forwarded: new Map(), star: [], barrel: false };
   const statements = sourceFile.statements;
@@ -89,7 +194,10 @@ export function summarizeExports(sourceFile: ts.SourceFile): ExportSummary {
     if (ts.isExportDeclaration(statement) || ts.isExportAssignment(statement) || hasModifier(statement, ts.SyntaxKind.ExportKeyword))
       hasExports = true;
   }
-  if (!hasExports) return summary;
+  if (!hasExports) {
+    summarizeCommonJs(statements, summary);
+    return summary;
+  }
   const imports = importedBindings(statements);
 
   for (const statement of statements) {

@@ -68,6 +68,38 @@ function qualifierHead(name: ts.EntityName): string {
 
 const CALL_LIKE_IMPORT = /\b(?:require|import)\s*\(/;
 
+/** `require('lit')`: the call and its specifier. */
+function requireCall(node: ts.Node): { call: ts.CallExpression; specifier: string } | undefined {
+  if (!ts.isCallExpression(node) || node.arguments.length !== 1) return undefined;
+  const callee = node.expression;
+  if (!ts.isIdentifier(callee) || callee.text !== 'require') return undefined;
+  const specifier = literalText(node.arguments[0]);
+  return specifier === undefined ? undefined : { call: node, specifier };
+}
+
+/**
+ * The names a require() takes, where what holds it says: `const { a, b: c } = require('x')`
+ * takes a and b, `require('x').a` takes a. A plain `require('x')` takes the whole module
+ * (`*`), read where the call itself is visited.
+ */
+function requiredNames(node: ts.Node): { call: ts.CallExpression; specifier: string; names: string[] } | undefined {
+  if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer !== undefined) {
+    const found = requireCall(node.initializer);
+    const names: string[] = [];
+    for (const element of node.name.elements) {
+      const key = element.propertyName ?? element.name;
+      if (element.dotDotDotToken !== undefined || !(ts.isIdentifier(key) || ts.isStringLiteral(key))) return undefined;
+      names.push(key.text);
+    }
+    return found === undefined || names.length === 0 ? undefined : { ...found, names };
+  }
+  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.name)) {
+    const found = requireCall(node.expression);
+    return found === undefined ? undefined : { ...found, names: [node.name.text] };
+  }
+  return undefined;
+}
+
 export function collectImportRefs(sourceFile: ts.SourceFile): ImportRefs {
   const refs: SourceRef[] = [];
   let nonLiteralImports = 0;
@@ -87,8 +119,19 @@ export function collectImportRefs(sourceFile: ts.SourceFile): ImportRefs {
 
   // Calls and type references can sit anywhere; walk the whole tree only when the text can hold one.
   if (CALL_LIKE_IMPORT.test(sourceFile.text)) {
+    // require() calls whose names were read from what holds them (`const { a } = require('x')`).
+    const named = new Set<ts.Node>();
     const visit = (node: ts.Node): void => {
+      const required = requiredNames(node);
+      if (required !== undefined) {
+        named.add(required.call);
+        refs.push({ specifier: required.specifier, kind: 'require', typeOnly: false, names: required.names });
+      }
       if (ts.isCallExpression(node)) {
+        if (named.has(node)) {
+          ts.forEachChild(node, visit);
+          return;
+        }
         const callee = node.expression;
         const dynamic = callee.kind === ts.SyntaxKind.ImportKeyword;
         if (dynamic || (ts.isIdentifier(callee) && callee.text === 'require' && node.arguments.length === 1)) {

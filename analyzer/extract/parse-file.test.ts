@@ -74,6 +74,28 @@ describe('import references', () => {
     expect(summary.nonLiteralImports).toBe(2);
   });
 
+  it('takes the names a require() destructures or reads', () => {
+    const { refs } = summarize(
+      [
+        "const { a, b: c, 'd': e } = require('./destructured');",
+        "const whole = require('./whole');",
+        "const f = require('./read').f;",
+        "require('./called').g();",
+        "const { ...rest } = require('./rest');",
+        "const [first] = require('./array');",
+      ].join('\n'),
+      'js',
+    );
+    expect(refs).toEqual([
+      { specifier: './destructured', kind: 'require', typeOnly: false, names: ['a', 'b', 'd'] },
+      { specifier: './whole', kind: 'require', typeOnly: false, names: ['*'] },
+      { specifier: './read', kind: 'require', typeOnly: false, names: ['f'] },
+      { specifier: './called', kind: 'require', typeOnly: false, names: ['g'] },
+      { specifier: './rest', kind: 'require', typeOnly: false, names: ['*'] },
+      { specifier: './array', kind: 'require', typeOnly: false, names: ['*'] },
+    ]);
+  });
+
   it('reads JSX in .js and .jsx files', () => {
     expect(summarize("import { Button } from './button';\nexport const x = <Button />;", 'jsx').refs).toHaveLength(1);
     expect(summarize("const React = require('react');\nmodule.exports = () => <div />;", 'js').refs).toHaveLength(1);
@@ -96,6 +118,33 @@ describe('parse errors', () => {
 });
 
 describe('export summary', () => {
+  it('reads CommonJS exports of a file without ES module syntax', () => {
+    const summary = summarize(
+      [
+        "const helpers = require('./helpers');",
+        "const { format } = require('./format');",
+        'function local() {}',
+        'module.exports = { local, helpers, format, parse: require("./parse").parse, ...require("./more") };',
+        'exports.version = 2;',
+        "module.exports.extra = require('./extra');",
+      ].join('\n'),
+      'js',
+    ).exports;
+    expect(exportsOf(summary)).toEqual({
+      local: { local: 'value', version: 'value' },
+      forwarded: {
+        helpers: { specifier: './helpers', name: '*', typeOnly: false },
+        format: { specifier: './format', name: 'format', typeOnly: false },
+        parse: { specifier: './parse', name: 'parse', typeOnly: false },
+        extra: { specifier: './extra', name: '*', typeOnly: false },
+      },
+      star: [{ specifier: './more', typeOnly: false }],
+    });
+    expect(summary.barrel).toBe(false);
+    // ES module syntax wins: module.exports in such a file is not read.
+    expect(exportsOf(summarize("export const a = 1;\nmodule.exports = { b: require('./b') };").exports).forwarded).toEqual({});
+  });
+
   it('tells type exports from value exports, declaration merging and declare-only included', () => {
     const summary = summarize(
       [
