@@ -23,21 +23,24 @@ function heaviestInbound(analysis: AnalysisV1, candidateId: string, owner: Reado
     .slice(0, limit);
 }
 
-function fileList(analysis: AnalysisV1, paths: readonly string[]): string {
+function fileList(analysis: AnalysisV1, paths: readonly string[], label = 'Files'): string {
   const loc = new Map(analysis.modules.map((m) => [m.path, m.loc]));
   const sorted = [...paths].sort((a, b) => (loc.get(b) ?? 0) - (loc.get(a) ?? 0) || a.localeCompare(b));
   const shown = sorted.slice(0, PANEL_FILE_LIMIT);
   const items = shown
-    .map(
-      (path) =>
-        `<li><button type="button" class="file-link" data-file="${h(path)}">${h(path)}</button><span class="loc">${h(loc.get(path) ?? 0)}</span></li>`,
-    )
+    .map((path) => {
+      const why = analysis.leftOut?.[path];
+      return (
+        `<li><button type="button" class="file-link" data-file="${h(path)}"${why ? ` title="${h(why)}"` : ''}>${h(path)}</button>` +
+        `<span class="loc">${h(loc.get(path) ?? 0)}</span></li>`
+      );
+    })
     .join('');
   const more =
     sorted.length > shown.length
       ? `<p class="note">… and ${h(sorted.length - shown.length)} smaller files: search the graph by name.</p>`
       : '';
-  return `<details class="files"><summary>Files (${h(paths.length)}), largest first</summary><ul class="plain filelist">${items}</ul>${more}</details>`;
+  return `<details class="files"><summary>${h(label)} (${h(paths.length)}), largest first</summary><ul class="plain filelist">${items}</ul>${more}</details>`;
 }
 
 /** The heaviest file → file imports across the boundary, one per line (the side panel is narrow). */
@@ -139,9 +142,26 @@ function otherPanel(analysis: AnalysisV1, data: ReportData, index: number): stri
     `<h3><span class="swatch big" style="background:${h(group.color)}"></span>${h(group.name)}</h3>` +
     `<p class="facts"><b>${h(group.files)}</b> files · <b>${h(group.loc.toLocaleString('en-US'))}</b> LOC</p><p class="note">${h(what)}</p>` +
     `<div class="actions"><button type="button" class="action" data-expand="${index}">Show its files in the graph</button></div>` +
-    fileList(analysis, paths) +
+    (group.kind === 'shared' ? fileList(analysis, paths) : leftOutLists(analysis, paths)) +
     `</section>`
   );
+}
+
+/** The files left out, one list per kind of reason (frontend, tooling…), most first; each file's reason on hover. */
+function leftOutLists(analysis: AnalysisV1, paths: readonly string[]): string {
+  const byKind = new Map<string, string[]>();
+  for (const path of paths) {
+    const reason = analysis.leftOut?.[path];
+    const kind = reason?.includes(':') ? reason.slice(0, reason.indexOf(':')) : 'other';
+    const files = byKind.get(kind);
+    if (files) files.push(path);
+    else byKind.set(kind, [path]);
+  }
+  if (byKind.size <= 1) return fileList(analysis, paths);
+  return [...byKind]
+    .sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1))
+    .map(([kind, files]) => fileList(analysis, files, `${kind.charAt(0).toUpperCase()}${kind.slice(1)} files`))
+    .join('');
 }
 
 export function groupPanels(analysis: AnalysisV1, data: ReportData): string {

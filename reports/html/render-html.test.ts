@@ -120,6 +120,22 @@ describe('renderHtml', () => {
     });
   });
 
+  it('lists the files left out by kind, each with its reason on hover, and counts them', () => {
+    const analysis = syntheticAnalysis({ files: 300, candidates: 4 });
+    const out = analysis.modules.filter((module) => module.candidate === null).map((module) => module.path);
+    expect(out.length).toBeGreaterThan(2);
+    const [tooling, ...frontend] = out;
+    analysis.leftOut = {
+      [tooling ?? '']: 'tooling: in a scripts/ folder (migrations, seeds, scripts run beside the services)',
+      ...Object.fromEntries(frontend.map((path) => [path, 'frontend: browser UI (imports react) that no server code imports'])),
+    };
+    const html = renderHtml(analysis);
+    expect(html).toContain(`Frontend files (${frontend.length}), largest first`);
+    expect(html).toContain('Tooling files (1), largest first');
+    expect(html).toContain(`${out.length} files left out: ${frontend.length} frontend (browser UI that no server code imports`);
+    expect(html).toContain(`data-file="${tooling ?? ''}" title="tooling: in a scripts/ folder`);
+  });
+
   it('opens large analyses at candidate level', () => {
     expect(embeddedData(renderHtml(syntheticAnalysis({ files: 800, candidates: 6 }))).candidateLevel).toBe(false);
     expect(embeddedData(renderHtml(syntheticAnalysis({ files: 2000, candidates: 8 }))).candidateLevel).toBe(true);
