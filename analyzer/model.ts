@@ -57,7 +57,7 @@ export interface HttpRoute {
   /** Full path with router prefixes joined, params as `:name`. */
   path: string;
   module: string;
-  framework: 'express' | 'koa' | 'fastify' | 'nestjs' | 'hono' | 'unknown';
+  framework: 'express' | 'koa' | 'fastify' | 'nestjs' | 'hono' | 'nextjs' | 'unknown';
 }
 
 export type TableAccessVia = 'sql' | 'knex' | 'typeorm' | 'prisma' | 'sequelize' | 'mikro-orm' | 'drizzle';

@@ -1,9 +1,11 @@
 /**
  * HTTP entry points: express, koa-router, fastify, NestJS and hono routes, with router
- * prefixes joined across files (mounts, factories, plugins, re-exports).
+ * prefixes joined across files (mounts, factories, plugins, re-exports), and the routes
+ * Next.js files declare by where they are.
  */
 import type { HttpRoute, Warning } from '../../model.js';
 import type { CollectorContext, FileCollector, ParsedFile } from '../collector.js';
+import { nextjsRoutes } from './nextjs-routes.js';
 import { emptyRouteFacts } from './route-facts.js';
 import { buildRoutes } from './route-graph.js';
 import { ROUTE_HINT, RouteFileVisitor } from './route-visitor.js';
@@ -19,19 +21,27 @@ const EXPORT_HINT = /\bexport\b[^;\n]*\bfrom\b|\bexport\s*=|\bexport\s+(?:defaul
 export function createRouteCollector(): RouteCollector {
   let facts = emptyRouteFacts();
   let routes: HttpRoute[] = [];
+  let byConvention: HttpRoute[] = [];
   let warnings: Warning[] = [];
   return {
     visit(file: ParsedFile): void {
+      byConvention.push(...nextjsRoutes(file.path, file.sourceFile));
       if (ROUTE_HINT.test(file.text)) new RouteFileVisitor(file.path, facts).visitFull(file.sourceFile);
       else if (EXPORT_HINT.test(file.text)) new RouteFileVisitor(file.path, facts).visitExportsOnly(file.sourceFile);
     },
     finish(context: CollectorContext): void {
       const result = buildRoutes(facts, context);
-      routes = result.routes;
+      routes = [...result.routes, ...byConvention].sort(compareRoutes);
       warnings = result.warnings;
       facts = emptyRouteFacts();
+      byConvention = [];
     },
     routes: () => routes,
     warnings: () => warnings,
   };
 }
+
+/** As buildRoutes orders them: by path, method, then file. */
+const compareRoutes = (a: HttpRoute, b: HttpRoute): number =>
+  compare(a.path, b.path) || compare(a.method, b.method) || compare(a.module, b.module);
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
