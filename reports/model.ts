@@ -71,6 +71,12 @@ const LEFT_OUT_KINDS: Record<string, string> = {
   tooling: 'migrations, seeds, scripts, build settings',
 };
 
+/** The kind of a left-out file's reason: the word before its colon (`frontend`, `tooling`), else `other`. */
+export function leftOutKind(reason: string | undefined): string {
+  const colon = reason?.indexOf(':') ?? -1;
+  return reason !== undefined && colon > 0 ? reason.slice(0, colon) : 'other';
+}
+
 /**
  * The files left out of every candidate, counted by kind, most first: `1,232 files left out:
  * 900 frontend (browser UI …), 332 tooling (…)`. Undefined when none were (or analysis.json
@@ -79,7 +85,7 @@ const LEFT_OUT_KINDS: Record<string, string> = {
 export function leftOutSummary(analysis: AnalysisV1): string | undefined {
   const counts = new Map<string, number>();
   for (const reason of Object.values(analysis.leftOut ?? {})) {
-    const kind = reason.includes(':') ? reason.slice(0, reason.indexOf(':')) : 'other';
+    const kind = leftOutKind(reason);
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
   }
   if (counts.size === 0) return undefined;

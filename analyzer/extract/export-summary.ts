@@ -7,7 +7,7 @@
  */
 import ts from 'typescript';
 import type { ExportKind, ExportSummary, ForwardedExport } from './file-summary.js';
-import { literalText } from './import-refs.js';
+import { literalText, requireCall } from './import-refs.js';
 
 const hasModifier = (node: ts.Node, kind: ts.SyntaxKind): boolean =>
   ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === kind);
@@ -80,15 +80,11 @@ function importedBindings(statements: readonly ts.Statement[]): Map<string, Impo
 
 /** `require('x')` as a forward of the whole module, `require('x').a` as a forward of a. */
 function requireForward(expression: ts.Expression): ForwardedExport | undefined {
-  const read = (node: ts.Expression): string | undefined =>
-    ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1
-      ? literalText(node.arguments[0])
-      : undefined;
-  const whole = read(expression);
-  if (whole !== undefined) return { specifier: whole, name: '*', typeOnly: false };
+  const whole = requireCall(expression);
+  if (whole !== undefined) return { specifier: whole.specifier, name: '*', typeOnly: false };
   if (!ts.isPropertyAccessExpression(expression) || !ts.isIdentifier(expression.name)) return undefined;
-  const specifier = read(expression.expression);
-  return specifier === undefined ? undefined : { specifier, name: expression.name.text, typeOnly: false };
+  const owner = requireCall(expression.expression);
+  return owner === undefined ? undefined : { specifier: owner.specifier, name: expression.name.text, typeOnly: false };
 }
 
 /** Locals bound to what a require() returns: `const a = require('x')`, `const { b, c: d } = require('y')`. */

@@ -69,7 +69,7 @@ function qualifierHead(name: ts.EntityName): string {
 const CALL_LIKE_IMPORT = /\b(?:require|import)\s*\(/;
 
 /** `require('lit')`: the call and its specifier. */
-function requireCall(node: ts.Node): { call: ts.CallExpression; specifier: string } | undefined {
+export function requireCall(node: ts.Node): { call: ts.CallExpression; specifier: string } | undefined {
   if (!ts.isCallExpression(node) || node.arguments.length !== 1) return undefined;
   const callee = node.expression;
   if (!ts.isIdentifier(callee) || callee.text !== 'require') return undefined;

@@ -5,7 +5,7 @@
  * with the heaviest file → file imports across the boundary, and its cycles.
  */
 import type { AnalysisCandidate, AnalysisV1 } from '../../common/contracts/analysis-v1.js';
-import { heaviestCrossEdges, leftOutSummary, type CrossEdge } from '../model.js';
+import { heaviestCrossEdges, leftOutKind, leftOutSummary, type CrossEdge } from '../model.js';
 import { escapeHtml as h } from './escape.js';
 import type { ReportData } from './report-data.js';
 import { groupLink } from './summary-sections.js';
@@ -151,8 +151,7 @@ function otherPanel(analysis: AnalysisV1, data: ReportData, index: number): stri
 function leftOutLists(analysis: AnalysisV1, paths: readonly string[]): string {
   const byKind = new Map<string, string[]>();
   for (const path of paths) {
-    const reason = analysis.leftOut?.[path];
-    const kind = reason?.includes(':') ? reason.slice(0, reason.indexOf(':')) : 'other';
+    const kind = leftOutKind(analysis.leftOut?.[path]);
     const files = byKind.get(kind);
     if (files) files.push(path);
     else byKind.set(kind, [path]);

@@ -177,26 +177,35 @@ describe('PgChangeSource', () => {
   it('acknowledges keepalive positions past unrelated WAL only when nothing is pending', async () => {
     await waitFor(async () => !(await querySlot(sql, slot)).active);
     const idle = source({ heartbeatIntervalMs: 300 });
-    const reader = new Collector(idle);
-    await idle.start();
-    const before = (await querySlot(sql, slot)).confirmedFlushLsn ?? 0n;
-    await sql.query(`INSERT INTO unpublished (v) SELECT 'x' FROM generate_series(1, 100)`);
-    await waitFor(async () => ((await querySlot(sql, slot)).confirmedFlushLsn ?? 0n) > before);
-    expect(await reader.quiet(300)).toBe('quiet');
+    // A failure must not leave the slot active for the tests after this one.
+    try {
+      const reader = new Collector(idle);
+      await idle.start();
+      const before = (await querySlot(sql, slot)).confirmedFlushLsn ?? 0n;
+      await sql.query(`INSERT INTO unpublished (v) SELECT 'x' FROM generate_series(1, 100)`);
+      await waitFor(async () => ((await querySlot(sql, slot)).confirmedFlushLsn ?? 0n) > before);
+      expect(await reader.quiet(300)).toBe('quiet');
 
-    // A delivered, unacknowledged transaction pins the slot even while keepalives arrive.
-    await sql.query(`INSERT INTO other VALUES (200, 'pending')`);
-    const [pending] = await reader.take(1);
-    const pinned = (await querySlot(sql, slot)).confirmedFlushLsn ?? 0n;
-    expect(pinned).toBeLessThan(pending!.endLsn);
-    await sql.query(`INSERT INTO unpublished (v) SELECT 'x' FROM generate_series(1, 100)`);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect((await querySlot(sql, slot)).confirmedFlushLsn).toBe(pinned);
-    expect(idle.lagSeconds()).toBeGreaterThan(0);
-    idle.acknowledge(pending!.endLsn);
-    await waitFor(async () => ((await querySlot(sql, slot)).confirmedFlushLsn ?? 0n) >= pending!.endLsn);
-    expect(idle.lagSeconds()).toBe(0);
-    await idle.stop();
+      // A delivered, unacknowledged transaction pins the slot even while keepalives arrive.
+      await sql.query(`INSERT INTO other VALUES (200, 'pending')`);
+      const [pending] = await reader.take(1);
+      // A position acknowledged while idle just before (a heartbeat's keepalive) may still be on
+      // its way (ackSendDelayMs): the slot is pinned where it lands, below the pending transaction.
+      const acknowledged = idle.stats().acknowledged;
+      await waitFor(async () => ((await querySlot(sql, slot)).confirmedFlushLsn ?? 0n) >= acknowledged);
+      const pinned = (await querySlot(sql, slot)).confirmedFlushLsn ?? 0n;
+      expect(pinned).toBe(acknowledged);
+      expect(pinned).toBeLessThan(pending!.endLsn);
+      await sql.query(`INSERT INTO unpublished (v) SELECT 'x' FROM generate_series(1, 100)`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect((await querySlot(sql, slot)).confirmedFlushLsn).toBe(pinned);
+      expect(idle.lagSeconds()).toBeGreaterThan(0);
+      idle.acknowledge(pending!.endLsn);
+      await waitFor(async () => ((await querySlot(sql, slot)).confirmedFlushLsn ?? 0n) >= pending!.endLsn);
+      expect(idle.lagSeconds()).toBe(0);
+    } finally {
+      await idle.stop();
+    }
   });
 
   it('writes heartbeats on an idle database, so the slot keeps moving without any traffic', async () => {
