@@ -66,13 +66,13 @@ export function frontendReasons(project: ExtractedProject): Map<string, string> 
     add(imports, from, to);
   }
   const entry = (path: string): boolean => ui[path] === undefined && !importers.has(path);
+  const serverSide = (path: string): boolean => server.has(path) || inServerFolder(path);
   const frontend = new Set(
     project.modules
       .map((module) => module.path)
-      .filter((path) => !server.has(path) && !inServerFolder(path) && (ui[path] !== undefined || importers.has(path) || imports.has(path))),
+      .filter((path) => !serverSide(path) && (ui[path] !== undefined || importers.has(path) || imports.has(path))),
   );
   const outside = (paths: readonly string[] | undefined): boolean => (paths ?? []).some((path) => !frontend.has(path));
-  const serverSide = (path: string): boolean => server.has(path) || inServerFolder(path);
   let changed = true;
   while (changed) {
     changed = false;
@@ -116,7 +116,7 @@ export function frontendReasons(project: ExtractedProject): Map<string, string> 
   for (let grew = true; grew;) {
     grew = false;
     for (const [path, users] of typeUsers) {
-      if (frontend.has(path) || typesOnly.has(path) || importers.has(path) || server.has(path) || inServerFolder(path)) continue;
+      if (frontend.has(path) || typesOnly.has(path) || importers.has(path) || serverSide(path)) continue;
       if (ui[path] !== undefined || !users.every((from) => frontend.has(from) || typesOnly.has(from))) continue;
       typesOnly.add(path);
       grew = true;
@@ -124,11 +124,11 @@ export function frontendReasons(project: ExtractedProject): Map<string, string> 
   }
   const reasons: Array<[string, string]> = [...typesOnly].map((path) => [
     path,
-    `types named only by browser UI code (${(typeUsers.get(path) ?? []).sort()[0] ?? ''})`,
+    `types named only by browser UI code (${first(typeUsers.get(path)) ?? ''})`,
   ]);
   for (const path of frontend) {
     const evidence = ui[path];
-    const importer = (importers.get(path) ?? []).sort()[0];
+    const importer = first(importers.get(path));
     let reason: string;
     if (evidence !== undefined)
       reason = `browser UI (${evidence === JSX_EVIDENCE ? 'holds JSX' : `imports ${evidence}`}) that no server code imports`;
@@ -138,6 +138,9 @@ export function frontendReasons(project: ExtractedProject): Map<string, string> 
   }
   return new Map(reasons.sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, reason]) => [path, `frontend: ${reason}`]));
 }
+
+/** The first of `paths` in sort order. */
+const first = (paths: readonly string[] | undefined): string | undefined => (paths === undefined ? undefined : [...paths].sort()[0]);
 
 export interface LeaveOutOptions {
   /** Keep the frontend in the boundaries (`--include-frontend`). Default false. */
