@@ -72,9 +72,21 @@ const LEFT_OUT_KINDS: Record<string, string> = {
 };
 
 /** The kind of a left-out file's reason: the word before its colon (`frontend`, `tooling`), else `other`. */
-export function leftOutKind(reason: string | undefined): string {
+function leftOutKind(reason: string | undefined): string {
   const colon = reason?.indexOf(':') ?? -1;
   return reason !== undefined && colon > 0 ? reason.slice(0, colon) : 'other';
+}
+
+/** `paths` grouped by the kind of their reason in `leftOut`, the largest group first (then by kind). */
+export function leftOutByKind(analysis: AnalysisV1, paths: Iterable<string>): Array<[kind: string, paths: string[]]> {
+  const byKind = new Map<string, string[]>();
+  for (const path of paths) {
+    const kind = leftOutKind(analysis.leftOut?.[path]);
+    const group = byKind.get(kind);
+    if (group) group.push(path);
+    else byKind.set(kind, [path]);
+  }
+  return [...byKind].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1));
 }
 
 /**
@@ -83,15 +95,11 @@ export function leftOutKind(reason: string | undefined): string {
  * does not say why).
  */
 export function leftOutSummary(analysis: AnalysisV1): string | undefined {
-  const counts = new Map<string, number>();
-  for (const reason of Object.values(analysis.leftOut ?? {})) {
-    const kind = leftOutKind(reason);
-    counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  }
-  if (counts.size === 0) return undefined;
-  const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
-  const parts = [...counts]
-    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
-    .map(([kind, count]) => `${count.toLocaleString('en-US')} ${kind}${LEFT_OUT_KINDS[kind] ? ` (${LEFT_OUT_KINDS[kind]})` : ''}`);
+  const groups = leftOutByKind(analysis, Object.keys(analysis.leftOut ?? {}));
+  if (groups.length === 0) return undefined;
+  const total = groups.reduce((sum, [, paths]) => sum + paths.length, 0);
+  const parts = groups.map(
+    ([kind, paths]) => `${paths.length.toLocaleString('en-US')} ${kind}${LEFT_OUT_KINDS[kind] ? ` (${LEFT_OUT_KINDS[kind]})` : ''}`,
+  );
   return `${total.toLocaleString('en-US')} file${total === 1 ? '' : 's'} left out: ${parts.join(', ')}`;
 }

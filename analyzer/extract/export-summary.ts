@@ -7,10 +7,8 @@
  */
 import ts from 'typescript';
 import type { ExportKind, ExportSummary, ForwardedExport } from './file-summary.js';
-import { literalText, requireCall } from './import-refs.js';
-
-const hasModifier = (node: ts.Node, kind: ts.SyntaxKind): boolean =>
-  ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === kind);
+import { literalText, requireCall, requireMember } from './import-refs.js';
+import { commonJsTarget, hasModifier } from '../signals/ast/syntax.js';
 
 /** A namespace that emits no code: it holds only types (and namespaces that hold only types). */
 function isTypeOnlyNamespace(node: ts.ModuleDeclaration): boolean {
@@ -82,9 +80,8 @@ function importedBindings(statements: readonly ts.Statement[]): Map<string, Impo
 function requireForward(expression: ts.Expression): ForwardedExport | undefined {
   const whole = requireCall(expression);
   if (whole !== undefined) return { specifier: whole.specifier, name: '*', typeOnly: false };
-  if (!ts.isPropertyAccessExpression(expression) || !ts.isIdentifier(expression.name)) return undefined;
-  const owner = requireCall(expression.expression);
-  return owner === undefined ? undefined : { specifier: owner.specifier, name: expression.name.text, typeOnly: false };
+  const member = requireMember(expression);
+  return member === undefined ? undefined : { specifier: member.specifier, name: member.name, typeOnly: false };
 }
 
 /** Locals bound to what a require() returns: `const a = require('x')`, `const { b, c: d } = require('y')`. */
@@ -108,19 +105,6 @@ function requireBindings(statements: readonly ts.Statement[]): Map<string, Forwa
   return bindings;
 }
 
-/** What `module.exports.x = …`, `exports.x = …` or `module.exports = …` assigns to, or undefined for anything else. */
-function commonJsTarget(node: ts.Expression): { name: string | undefined } | undefined {
-  const isModuleExports = (target: ts.Expression): boolean =>
-    ts.isPropertyAccessExpression(target) &&
-    ts.isIdentifier(target.expression) &&
-    target.expression.text === 'module' &&
-    target.name.text === 'exports';
-  if (isModuleExports(node)) return { name: undefined };
-  if (!ts.isPropertyAccessExpression(node) || !ts.isIdentifier(node.name)) return undefined;
-  const owner = node.expression;
-  return (ts.isIdentifier(owner) && owner.text === 'exports') || isModuleExports(owner) ? { name: node.name.text } : undefined;
-}
-
 /**
  * CommonJS exports, for a file without ES module syntax: `module.exports = { a, b: require('./b'), ...require('./c') }`,
  * `exports.d = require('./d').d`, `module.exports = require('./e')`. A file of requires and such
@@ -128,8 +112,11 @@ function commonJsTarget(node: ts.Expression): { name: string | undefined } | und
  */
 function summarizeCommonJs(statements: readonly ts.Statement[], summary: ExportSummary): void {
   const required = requireBindings(statements);
+  /** What a value passes on: a require() of its own, or a local bound to one. */
+  const forwardOf = (value: ts.Expression): ForwardedExport | undefined =>
+    requireForward(value) ?? (ts.isIdentifier(value) ? required.get(value.text) : undefined);
   const pass = (name: string, value: ts.Expression): void => {
-    const forward = requireForward(value) ?? (ts.isIdentifier(value) ? required.get(value.text) : undefined);
+    const forward = forwardOf(value);
     if (forward) summary.forwarded.set(name, forward);
     else merge(summary.local, name, 'value');
   };
@@ -142,7 +129,7 @@ function summarizeCommonJs(statements: readonly ts.Statement[], summary: ExportS
         ? statement.expression
         : undefined;
     const target = assignment ? commonJsTarget(assignment.left) : undefined;
-    if (!assignment || !target) {
+    if (!assignment || target === undefined) {
       const harmless =
         (ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression)) ||
         (ts.isVariableStatement(statement) &&
@@ -153,11 +140,11 @@ function summarizeCommonJs(statements: readonly ts.Statement[], summary: ExportS
       continue;
     }
     const value = assignment.right;
-    if (target.name !== undefined) {
-      pass(target.name, value);
+    if (target !== 'export=') {
+      pass(target, value);
       continue;
     }
-    const whole = requireForward(value) ?? (ts.isIdentifier(value) ? required.get(value.text) : undefined);
+    const whole = forwardOf(value);
     if (whole?.name === '*') summary.star.push({ specifier: whole.specifier, typeOnly: false });
     else if (ts.isObjectLiteralExpression(value)) {
       for (const property of value.properties) {
@@ -165,9 +152,7 @@ function summarizeCommonJs(statements: readonly ts.Statement[], summary: ExportS
         else if (ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)))
           pass(property.name.text, property.initializer);
         else if (ts.isSpreadAssignment(property)) {
-          const spread =
-            requireForward(property.expression) ??
-            (ts.isIdentifier(property.expression) ? required.get(property.expression.text) : undefined);
+          const spread = forwardOf(property.expression);
           if (spread?.name === '*') summary.star.push({ specifier: spread.specifier, typeOnly: false });
           else onlyForwards = false;
         } else if (property.name !== undefined && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)))

@@ -93,11 +93,15 @@ function requiredNames(node: ts.Node): { call: ts.CallExpression; specifier: str
     }
     return found === undefined || names.length === 0 ? undefined : { ...found, names };
   }
-  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.name)) {
-    const found = requireCall(node.expression);
-    return found === undefined ? undefined : { ...found, names: [node.name.text] };
-  }
-  return undefined;
+  const member = requireMember(node);
+  return member === undefined ? undefined : { call: member.call, specifier: member.specifier, names: [member.name] };
+}
+
+/** `require('lit').name`: the call, its specifier and the name read. */
+export function requireMember(node: ts.Node): { call: ts.CallExpression; specifier: string; name: string } | undefined {
+  if (!ts.isPropertyAccessExpression(node) || !ts.isIdentifier(node.name)) return undefined;
+  const found = requireCall(node.expression);
+  return found === undefined ? undefined : { ...found, name: node.name.text };
 }
 
 export function collectImportRefs(sourceFile: ts.SourceFile): ImportRefs {

@@ -5,7 +5,7 @@
  * with the heaviest file → file imports across the boundary, and its cycles.
  */
 import type { AnalysisCandidate, AnalysisV1 } from '../../common/contracts/analysis-v1.js';
-import { heaviestCrossEdges, leftOutKind, leftOutSummary, type CrossEdge } from '../model.js';
+import { heaviestCrossEdges, leftOutByKind, leftOutSummary, type CrossEdge } from '../model.js';
 import { escapeHtml as h } from './escape.js';
 import type { ReportData } from './report-data.js';
 import { groupLink } from './summary-sections.js';
@@ -149,18 +149,9 @@ function otherPanel(analysis: AnalysisV1, data: ReportData, index: number): stri
 
 /** The files left out, one list per kind of reason (frontend, tooling…), most first; each file's reason on hover. */
 function leftOutLists(analysis: AnalysisV1, paths: readonly string[]): string {
-  const byKind = new Map<string, string[]>();
-  for (const path of paths) {
-    const kind = leftOutKind(analysis.leftOut?.[path]);
-    const files = byKind.get(kind);
-    if (files) files.push(path);
-    else byKind.set(kind, [path]);
-  }
-  if (byKind.size <= 1) return fileList(analysis, paths);
-  return [...byKind]
-    .sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1))
-    .map(([kind, files]) => fileList(analysis, files, `${kind.charAt(0).toUpperCase()}${kind.slice(1)} files`))
-    .join('');
+  const groups = leftOutByKind(analysis, paths);
+  if (groups.length <= 1) return fileList(analysis, paths);
+  return groups.map(([kind, files]) => fileList(analysis, files, `${kind.charAt(0).toUpperCase()}${kind.slice(1)} files`)).join('');
 }
 
 export function groupPanels(analysis: AnalysisV1, data: ReportData): string {

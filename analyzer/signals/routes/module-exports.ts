@@ -6,28 +6,9 @@
 import ts from 'typescript';
 import { declarationOf, requiredSpecifier, skipOuter } from '../ast/declarations.js';
 import { propertyNameText } from '../ast/literals.js';
+import { commonJsTarget, hasModifier } from '../ast/syntax.js';
 import type { FileExports, ValueRef } from './route-facts.js';
 import type { ValueRefs } from './value-refs.js';
-
-const hasModifier = (node: ts.Node, kind: ts.SyntaxKind): boolean =>
-  ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((modifier) => modifier.kind === kind) ?? false);
-
-/** `module.exports` → 'export='; `module.exports.x` / `exports.x` → 'x'. */
-function commonJsTarget(left: ts.Expression): string | undefined {
-  if (!ts.isPropertyAccessExpression(left)) return undefined;
-  const object = left.expression;
-  if (ts.isIdentifier(object) && object.text === 'module' && left.name.text === 'exports') return 'export=';
-  if (ts.isIdentifier(object) && object.text === 'exports') return left.name.text;
-  if (
-    ts.isPropertyAccessExpression(object) &&
-    ts.isIdentifier(object.expression) &&
-    object.expression.text === 'module' &&
-    object.name.text === 'exports'
-  ) {
-    return left.name.text;
-  }
-  return undefined;
-}
 
 /**
  * The exports of a file. With `full: false` only what needs no look at initializers is kept

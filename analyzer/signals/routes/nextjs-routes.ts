@@ -9,13 +9,11 @@
  */
 import ts from 'typescript';
 import type { HttpRoute } from '../../model.js';
+import { hasModifier } from '../ast/syntax.js';
 
 const HANDLER_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const APP_ROUTE = /(?:^|\/)app\/((?:[^/]+\/)*)route\.[cm]?[jt]sx?$/;
 const PAGES_API = /(?:^|\/)pages\/(api(?:\/[^/]+)*?)\.[cm]?[jt]sx?$/;
-
-const hasModifier = (node: ts.Node, kind: ts.SyntaxKind): boolean =>
-  ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === kind);
 
 /** The URL path of Next.js folders, or undefined when one of them is private (`_lib`). */
 function urlPath(segments: readonly string[]): string | undefined {

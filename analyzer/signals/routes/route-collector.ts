@@ -7,7 +7,7 @@ import type { HttpRoute, Warning } from '../../model.js';
 import type { CollectorContext, FileCollector, ParsedFile } from '../collector.js';
 import { nextjsRoutes } from './nextjs-routes.js';
 import { emptyRouteFacts } from './route-facts.js';
-import { buildRoutes } from './route-graph.js';
+import { buildRoutes, compareRoutes } from './route-graph.js';
 import { ROUTE_HINT, RouteFileVisitor } from './route-visitor.js';
 
 export interface RouteCollector extends FileCollector {
@@ -40,8 +40,3 @@ export function createRouteCollector(): RouteCollector {
     warnings: () => warnings,
   };
 }
-
-/** As buildRoutes orders them: by path, method, then file. */
-const compareRoutes = (a: HttpRoute, b: HttpRoute): number =>
-  compare(a.path, b.path) || compare(a.method, b.method) || compare(a.module, b.module);
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

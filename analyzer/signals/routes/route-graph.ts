@@ -199,7 +199,7 @@ export function buildRoutes(facts: RouteFacts, context: CollectorContext): { rou
     for (const method of ['GET', 'POST']) add({ method, path, module: endpoint.file, framework: 'nestjs' });
   }
 
-  const sorted = [...routes.values()].sort((a, b) => compare(a.path, b.path) || compare(a.method, b.method) || compare(a.module, b.module));
+  const sorted = [...routes.values()].sort(compareRoutes);
   return { routes: sorted, warnings };
 }
 
@@ -224,6 +224,10 @@ function controllerModulePaths(facts: RouteFacts, resolver: ValueResolver): Map<
   }
   return byController;
 }
+
+/** The order of routes: by path, method, then file. */
+export const compareRoutes = (a: HttpRoute, b: HttpRoute): number =>
+  compare(a.path, b.path) || compare(a.method, b.method) || compare(a.module, b.module);
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -8,6 +8,7 @@
 import ts from 'typescript';
 import { declarationOf, importOriginOf, skipOuter } from '../ast/declarations.js';
 import { objectProperty, staticString } from '../ast/literals.js';
+import { hasModifier } from '../ast/syntax.js';
 import type { ModelDeclaration } from './orm-models.js';
 import { pluralize, snakeCase, tableName } from './table-names.js';
 
@@ -21,9 +22,6 @@ function decorator(node: ts.Node, names: readonly string[]): ts.CallExpression |
   }
   return undefined;
 }
-
-const hasModifier = (node: ts.Node, kind: ts.SyntaxKind): boolean =>
-  ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((modifier) => modifier.kind === kind) ?? false);
 
 const optionString = (options: ts.Expression | undefined, name: string): string | undefined => {
   const value = options ? objectProperty(options, name) : undefined;

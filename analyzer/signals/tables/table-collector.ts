@@ -5,6 +5,7 @@
  */
 import ts from 'typescript';
 import type { TableAccess, Warning } from '../../model.js';
+import { hasModifier } from '../ast/syntax.js';
 import type { CollectorContext, FileCollector, ParsedFile } from '../collector.js';
 import { AccessTally } from './access-tally.js';
 import { methodAccess, ModelRegistry, type ModelUse } from './orm-models.js';
@@ -86,7 +87,7 @@ function classNames(file: ts.SourceFile): Map<string, string> {
   for (const statement of file.statements) {
     if (!ts.isClassDeclaration(statement) || !statement.name) continue;
     names.set(statement.name.text, statement.name.text);
-    if (statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.DefaultKeyword)) names.set('default', statement.name.text);
+    if (hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) names.set('default', statement.name.text);
   }
   for (const statement of file.statements) {
     if (ts.isExportAssignment(statement) && ts.isIdentifier(statement.expression) && names.has(statement.expression.text)) {
