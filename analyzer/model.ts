@@ -16,7 +16,7 @@ export interface Warning {
   message: string;
 }
 
-export type SourceLanguage = 'ts' | 'tsx' | 'js' | 'jsx' | 'mjs' | 'cjs' | 'mts' | 'cts';
+export type SourceLanguage = 'ts' | 'tsx' | 'js' | 'jsx' | 'mjs' | 'cjs' | 'mts' | 'cts' | 'vue' | 'svelte';
 
 export interface SourceModule {
   path: string;
@@ -83,6 +83,9 @@ export interface CoChange {
 /** ExtractedProject.uiImports' value for a file that holds JSX and imports no framework (React's automatic runtime). */
 export const JSX_EVIDENCE = 'JSX';
 
+/** ExtractedProject.uiImports' value for a single-file component that imports no framework: what it is. */
+export const COMPONENT_EVIDENCE = { vue: 'Vue component', svelte: 'Svelte component' } as const;
+
 /** What the extract stage produces. */
 export interface ExtractedProject {
   root: string;
@@ -98,7 +101,8 @@ export interface ExtractedProject {
   externals: Record<string, number>;
   /**
    * Files that import a browser UI framework (react, vue, @angular/core…), with the package,
-   * or JSX_EVIDENCE for a .tsx/.jsx file that holds JSX without such an import. Absent: none
+   * or JSX_EVIDENCE for a .tsx/.jsx file that holds JSX without such an import, or a
+   * COMPONENT_EVIDENCE value for a .vue/.svelte file without one. Absent: none
    * known (hand-built projects).
    */
   uiImports?: Record<string, string>;

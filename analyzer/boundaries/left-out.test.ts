@@ -27,6 +27,12 @@ describe('tooling left out of the boundaries', () => {
     expect(toolingReason('src/db/migrations/001-init.ts')).toMatch(/migrations\//);
     expect(toolingReason('src/orders/order.service.ts')).toBeUndefined();
     expect(toolingReason('scripts.ts')).toBeUndefined();
+    // Named for the tool that runs them (uptime-kuma's db/knex_migrations/).
+    expect(toolingReason('db/knex_migrations/2023-08-16-0000-create-uptime.js')).toBe(
+      'tooling: in a knex_migrations/ folder (migrations, seeds, scripts run beside the services)',
+    );
+    expect(toolingReason('prisma/db-seeds/users.ts')).toMatch(/db-seeds\//);
+    expect(toolingReason('src/migration-status/status.service.ts')).toBeUndefined();
   });
 
   it('drops their modules, edges and table accesses, and says why', () => {
@@ -172,5 +178,9 @@ describe('configuration files are tooling', () => {
     expect(toolingReason('eslint.config.cjs')).toMatch(/configuration/);
     expect(toolingReason('src/config.ts')).toBeUndefined();
     expect(toolingReason('src/app.config.service.ts')).toBeUndefined();
+    for (const path of ['.eslintrc.js', 'packages/web/.prettierrc.cjs', '.mocharc.js', 'Gulpfile.js', 'gruntfile.ts'])
+      expect(toolingReason(path)).toMatch(/configuration/);
+    expect(toolingReason('src/arc.js')).toBeUndefined();
+    expect(toolingReason('src/rc.js')).toBeUndefined();
   });
 });

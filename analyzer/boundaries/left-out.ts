@@ -10,7 +10,7 @@
  *   most of the candidates (avatar, button, sidebar…). React on the server (email templates,
  *   server-side rendering) stays: a file that server code imports is not frontend.
  */
-import { JSX_EVIDENCE, type ExtractedProject } from '../model.js';
+import { COMPONENT_EVIDENCE, JSX_EVIDENCE, type ExtractedProject } from '../model.js';
 
 const TOOLING_FOLDERS = new Set(['scripts', 'script', 'migrations', 'migration', 'seeds', 'seed', 'seeders', 'tools', 'bin']);
 /**
@@ -25,13 +25,29 @@ const inServerFolder = (path: string): boolean =>
     .slice(0, -1)
     .some((name) => SERVER_FOLDERS.has(name.toLowerCase()));
 
-/** Build, lint and test settings: `jest.config.ts`, `vite.config.mts`, `eslint.config.cjs`. */
-const CONFIG_FILE = /\.config\.[cm]?[jt]sx?$/;
+/**
+ * Build, lint and test settings: `jest.config.ts`, `vite.config.mts`, `eslint.config.cjs`,
+ * `.eslintrc.js`, `.prettierrc.cjs`, `Gulpfile.js`.
+ */
+const CONFIG_FILE = /(?:^|\/)(?:[^/]*\.config|\.[\w.-]*rc|gulpfile|gruntfile)\.[cm]?[jt]sx?$/i;
+
+/** Named like a migrations or seeds folder: `knex_migrations`, `db-migrations`, `prisma_seeds`. */
+const TOOLING_SUFFIX = /[-_.](?:migrations?|seeds?|seeders)$/i;
+
+const isToolingFolder = (name: string): boolean => TOOLING_FOLDERS.has(name.toLowerCase()) || TOOLING_SUFFIX.test(name);
+
+const COMPONENTS: ReadonlySet<string> = new Set(Object.values(COMPONENT_EVIDENCE));
+
+/** What makes a file UI, as uiImports says it: `holds JSX`, `a Vue component`, `imports react`. */
+function uiEvidence(evidence: string): string {
+  if (evidence === JSX_EVIDENCE) return 'holds JSX';
+  return COMPONENTS.has(evidence) ? `a ${evidence}` : `imports ${evidence}`;
+}
 
 /** Why `path` is tooling, or undefined when it is application code. */
 export function toolingReason(path: string): string | undefined {
   const folders = path.split('/').slice(0, -1);
-  const folder = folders.find((name) => TOOLING_FOLDERS.has(name.toLowerCase()));
+  const folder = folders.find(isToolingFolder);
   if (folder !== undefined) return `tooling: in a ${folder}/ folder (migrations, seeds, scripts run beside the services)`;
   return CONFIG_FILE.test(path) ? 'tooling: a build, lint or test configuration file' : undefined;
 }
@@ -130,8 +146,7 @@ export function frontendReasons(project: ExtractedProject): Map<string, string> 
     const evidence = ui[path];
     const importer = first(importers.get(path));
     let reason: string;
-    if (evidence !== undefined)
-      reason = `browser UI (${evidence === JSX_EVIDENCE ? 'holds JSX' : `imports ${evidence}`}) that no server code imports`;
+    if (evidence !== undefined) reason = `browser UI (${uiEvidence(evidence)}) that no server code imports`;
     else if (importer === undefined) reason = 'an entry point that imports browser UI code and no server code';
     else reason = `imported only by browser UI code (${importer})`;
     reasons.push([path, reason]);

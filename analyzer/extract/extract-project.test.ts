@@ -197,6 +197,35 @@ describe('extractProject on fixture repositories', () => {
     expect(result.edges).toContainEqual(expect.objectContaining({ from: 'app/stores/DocumentsStore.ts', to: 'app/models/Document.ts' }));
   });
 
+  it('reads the scripts of .vue and .svelte components: their imports, lines of code and UI evidence', async () => {
+    const result = await extractProject(fixture('components'));
+    expect(result.modules.filter((m) => m.language === 'vue' || m.language === 'svelte').map((m) => [m.path, m.language, m.loc])).toEqual([
+      ['web/App.vue', 'vue', 18],
+      ['web/components/ItemList.vue', 'vue', 13],
+      ['widgets/Counter.svelte', 'svelte', 13],
+    ]);
+    expect(show(result.edges)).toEqual([
+      'server/app.js -> server/db.js w1',
+      'server/app.js -> shared/money.js w1',
+      'web/App.vue -> web/components/ItemList.vue w1',
+      'web/App.vue -> web/stores/items.ts w1',
+      'web/components/ItemList.vue -> shared/money.js w1',
+      'web/main.ts -> web/App.vue w1',
+      'widgets/Counter.svelte -> widgets/counter-store.js w1',
+      'widgets/main.js -> widgets/Counter.svelte w1',
+    ]);
+    // The import in a commented-out <script> of the template is not read; the style's url() is not an import.
+    expect(result.unresolved).toEqual([]);
+    expect(result.uiImports).toEqual({
+      'web/App.vue': 'Vue component',
+      'web/components/ItemList.vue': 'vue',
+      'web/main.ts': 'vue',
+      'web/stores/items.ts': 'vue',
+      'widgets/Counter.svelte': 'Svelte component',
+      'widgets/main.js': 'svelte',
+    });
+  });
+
   it('honours include and exclude globs', async () => {
     const root = fixture('excluded');
     const excluded = await extractProject(root, { exclude: ['src/gen', '*.mjs', '__fixtures__/**'] });

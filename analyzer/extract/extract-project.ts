@@ -73,7 +73,7 @@ export async function extractProject(
   if (sources.length === 0) {
     throw new StranglerError(
       'ANALYZE_NO_SOURCES',
-      `No .ts/.tsx/.js/.jsx/.mjs/.cjs/.mts/.cts source files under ${root} (node_modules, build output, .d.ts files and tests are left out). Check the path, or widen the selection with include/includeTests.`,
+      `No .ts/.tsx/.js/.jsx/.mjs/.cjs/.mts/.cts/.vue/.svelte source files under ${root} (node_modules, build output, .d.ts files and tests are left out). Check the path, or widen the selection with include/includeTests.`,
       { details: { root } },
     );
   }
@@ -109,7 +109,7 @@ export async function extractProject(
   const typeExports = new TypeExports(parsed.exports, resolveRef);
   const graph = buildImportGraph(parsed.refs, resolveRef, typeExports, {
     barrels: new BarrelOrigins(parsed.exports, resolveRef, typeExports),
-    jsx: parsed.jsx,
+    markup: parsed.markup,
   });
   progress({ phase: 'resolve', done: parsed.refs.size, total: parsed.refs.size });
 

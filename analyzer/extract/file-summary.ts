@@ -45,6 +45,10 @@ export interface FileSummary {
   nonLiteralImports: number;
   parseError: ParseProblem | undefined;
   loc: number;
-  /** A .tsx/.jsx file that holds JSX: UI code even without an import of the framework (the automatic JSX runtime). */
-  jsx: boolean;
+  /**
+   * UI markup, so UI code even without an import of the framework: JSX_EVIDENCE for a
+   * .tsx/.jsx file that holds JSX (the automatic JSX runtime), a COMPONENT_EVIDENCE value for
+   * a .vue/.svelte file; undefined for other files.
+   */
+  markup: string | undefined;
 }

@@ -4,7 +4,7 @@
  * the external packages with how many files use each, and the files that import a browser
  * UI framework.
  */
-import { JSX_EVIDENCE, type ImportEdge, type UnresolvedImport } from '../model.js';
+import type { ImportEdge, UnresolvedImport } from '../model.js';
 import type { SourceRef } from './file-summary.js';
 import type { Resolution } from './resolver.js';
 import type { BarrelOrigins } from './barrel-origins.js';
@@ -70,9 +70,9 @@ export function buildImportGraph(
   refsByFile: ReadonlyMap<string, readonly SourceRef[]>,
   resolve: (from: string, specifier: string) => Resolution,
   typeExports: TypeExports,
-  seen: { barrels?: BarrelOrigins; jsx?: ReadonlySet<string> } = {},
+  seen: { barrels?: BarrelOrigins; markup?: ReadonlyMap<string, string> } = {},
 ): ImportGraph {
-  const { barrels, jsx } = seen;
+  const { barrels, markup } = seen;
   const edges: ImportEdge[] = [];
   const couplingEdges: ImportEdge[] = [];
   const unresolved: UnresolvedImport[] = [];
@@ -107,7 +107,7 @@ export function buildImportGraph(
     flush(from, byTarget, edges);
     flush(from, byOrigin, couplingEdges);
     for (const pkg of packages) externalUsers.set(pkg, (externalUsers.get(pkg) ?? 0) + 1);
-    const evidence = [...ui].sort(comparePaths)[0] ?? (jsx?.has(from) ? JSX_EVIDENCE : undefined);
+    const evidence = [...ui].sort(comparePaths)[0] ?? markup?.get(from);
     if (evidence !== undefined) uiImports[from] = evidence;
     for (const specifier of missing) unresolved.push({ from, specifier });
   }

@@ -3,13 +3,18 @@
  * summary the extract stage keeps once the tree is dropped.
  */
 import ts from 'typescript';
-import type { SourceLanguage } from '../model.js';
+import { COMPONENT_EVIDENCE, JSX_EVIDENCE, type SourceLanguage } from '../model.js';
+import { componentScripts } from './component-scripts.js';
 import { summarizeExports } from './export-summary.js';
 import type { FileSummary, ParseProblem } from './file-summary.js';
 import { collectImportRefs } from './import-refs.js';
 import { countLoc } from './loc.js';
 
-const SCRIPT_KINDS: Record<SourceLanguage, ts.ScriptKind> = {
+type ScriptLanguage = Exclude<SourceLanguage, keyof typeof COMPONENT_EVIDENCE>;
+
+const isComponent = (language: SourceLanguage): language is keyof typeof COMPONENT_EVIDENCE => language in COMPONENT_EVIDENCE;
+
+const SCRIPT_KINDS: Record<ScriptLanguage, ts.ScriptKind> = {
   ts: ts.ScriptKind.TS,
   mts: ts.ScriptKind.TS,
   cts: ts.ScriptKind.TS,
@@ -23,10 +28,15 @@ const SCRIPT_KINDS: Record<SourceLanguage, ts.ScriptKind> = {
 /**
  * `withParents` sets every node's `parent` (what collectors walking the tree need); without
  * collectors nobody looks, and skipping it saves a fifth of the parse. JSDoc is parsed in
- * JavaScript files only, where it carries types.
+ * JavaScript files only, where it carries types. A single-file component's tree is that of
+ * its scripts, at their places in the file (component-scripts.ts).
  */
 export function parseSourceFile(path: string, text: string, language: SourceLanguage, withParents: boolean): ts.SourceFile {
   const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo };
+  if (isComponent(language)) {
+    const scripts = componentScripts(text);
+    return ts.createSourceFile(path, scripts.text, options, withParents, scripts.scriptKind);
+  }
   return ts.createSourceFile(path, text, options, withParents, SCRIPT_KINDS[language]);
 }
 
@@ -69,14 +79,21 @@ function containsJsx(node: ts.Node): boolean {
   );
 }
 
-export function summarizeFile(sourceFile: ts.SourceFile): FileSummary {
+/**
+ * `language` and `text` (the file as read) matter for a single-file component only: its lines
+ * of code count its template and styles too, and it is UI markup whatever its script holds.
+ */
+export function summarizeFile(sourceFile: ts.SourceFile, language?: SourceLanguage, text = sourceFile.text): FileSummary {
   const { refs, nonLiteralImports } = collectImportRefs(sourceFile);
+  let markup: string | undefined;
+  if (language !== undefined && isComponent(language)) markup = COMPONENT_EVIDENCE[language];
+  else if (sourceFile.languageVariant === ts.LanguageVariant.JSX && containsJsx(sourceFile)) markup = JSX_EVIDENCE;
   return {
     refs,
     exports: summarizeExports(sourceFile),
     nonLiteralImports,
     parseError: firstParseProblem(sourceFile),
-    loc: countLoc(sourceFile.text),
-    jsx: sourceFile.languageVariant === ts.LanguageVariant.JSX && containsJsx(sourceFile),
+    loc: countLoc(text),
+    markup,
   };
 }

@@ -14,8 +14,8 @@ export interface ParsedSources {
   modules: SourceModule[];
   refs: Map<string, SourceRef[]>;
   exports: Map<string, ExportSummary>;
-  /** .tsx/.jsx files that hold JSX. */
-  jsx: Set<string>;
+  /** Files of UI markup (FileSummary.markup), with what they hold. */
+  markup: Map<string, string>;
   /** Source files skipped (too large, binary, unreadable). */
   skipped: string[];
   nonLiteralImports: number;
@@ -37,7 +37,7 @@ export async function parseSources(root: string, paths: readonly string[], optio
     modules: [],
     refs: new Map(),
     exports: new Map(),
-    jsx: new Set(),
+    markup: new Map(),
     skipped: [],
     nonLiteralImports: 0,
     warnings: [],
@@ -62,7 +62,7 @@ export async function parseSources(root: string, paths: readonly string[], optio
       continue;
     }
     const sourceFile = parseSourceFile(path, read.text, language, withParents);
-    const summary = summarizeFile(sourceFile);
+    const summary = summarizeFile(sourceFile, language, read.text);
     if (summary.parseError) {
       parsed.warnings.push({
         code: 'PARSE_ERROR',
@@ -72,13 +72,14 @@ export async function parseSources(root: string, paths: readonly string[], optio
     }
     parsed.modules.push({ path, loc: summary.loc, language });
     parsed.refs.set(path, summary.refs);
-    if (summary.jsx) parsed.jsx.add(path);
+    if (summary.markup !== undefined) parsed.markup.set(path, summary.markup);
     if (summary.exports.local.size + summary.exports.forwarded.size + summary.exports.star.length > 0)
       parsed.exports.set(path, summary.exports);
     parsed.nonLiteralImports += summary.nonLiteralImports;
     for (const collector of options.collectors) {
       try {
-        collector.visit({ path, text: read.text, sourceFile });
+        // The text the tree was parsed from: a component's scripts, at their places.
+        collector.visit({ path, text: sourceFile.text, sourceFile });
       } catch (error) {
         parsed.warnings.push({
           code: 'COLLECTOR_ERROR',

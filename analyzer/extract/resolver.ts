@@ -40,7 +40,8 @@ export interface ResolverInput {
   existsOutside?: (path: string) => boolean;
 }
 
-const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+// Components last: a bundler that resolves `./Button` to Button.vue tries scripts first.
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.vue', '.svelte'];
 const OTHER_EXTENSIONS = [...SOURCE_EXTENSIONS, '.d.ts', '.d.mts', '.d.cts', '.json'];
 /** NodeNext style: the specifier names the emitted file, the source has the TypeScript extension. */
 const EMITTED_TO_SOURCE: Readonly<Record<string, readonly string[]>> = {

@@ -14,6 +14,9 @@ const LANGUAGES: ReadonlyMap<string, SourceLanguage> = new Map([
   ['cjs', 'cjs'],
   ['mts', 'mts'],
   ['cts', 'cts'],
+  // Single-file components: their <script> elements are read (component-scripts.ts).
+  ['vue', 'vue'],
+  ['svelte', 'svelte'],
 ]);
 
 const DECLARATION = /\.d\.[cm]?ts$|\.d\.[^./]+\.[cm]?ts$/;

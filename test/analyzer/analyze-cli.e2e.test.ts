@@ -147,6 +147,22 @@ describe('strangler analyze', () => {
     expect(whole.modules.filter((module) => module.path.startsWith('app/') && module.candidate === null)).toEqual([]);
   });
 
+  it('reads .vue and .svelte components and leaves them out as frontend with what only they import', async () => {
+    const result = await runCli(['analyze', 'analyzer/extract/__fixtures__/components', '--json', '--no-git']);
+    expect(result.code).toBe(0);
+    const analysis = readAnalysis(JSON.parse(result.stdout) as unknown);
+    expect(analysis.leftOut).toMatchObject({
+      'web/App.vue': 'frontend: browser UI (a Vue component) that no server code imports',
+      'web/stores/items.ts': 'frontend: browser UI (imports vue) that no server code imports',
+      'widgets/Counter.svelte': 'frontend: browser UI (a Svelte component) that no server code imports',
+      'widgets/counter-store.js': 'frontend: imported only by browser UI code (widgets/Counter.svelte)',
+    });
+    expect(Object.keys(analysis.leftOut ?? {})).toHaveLength(7);
+    // The server and the code both sides import stay.
+    const kept = analysis.modules.filter((module) => module.candidate !== null).map((module) => module.path);
+    expect(kept).toEqual(['server/app.js', 'server/db.js', 'shared/money.js']);
+  });
+
   it('finishes its reports when the reader of its output has gone away (`--json | head -c 100`)', async () => {
     const out = temp();
     // analysis.json goes to stdout first, the reports are written after it.

@@ -1,0 +1,1 @@
+export const bump = (count) => count + 1;

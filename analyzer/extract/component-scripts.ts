@@ -1,0 +1,76 @@
+/**
+ * Single-file components (`.vue`, `.svelte`): the code is in their `<script>` elements, next
+ * to a template and styles. The parser gets the file with everything outside those elements
+ * turned into spaces (line breaks kept), so every position, line and parse error in the tree
+ * is the one in the file, and a template's `{{ x }}` or a style's `url(…)` is never read as code.
+ */
+import ts from 'typescript';
+
+export type ComponentLanguage = 'vue' | 'svelte';
+
+export interface ComponentScripts {
+  /** The file with all but the contents of its `<script>` elements blanked. */
+  text: string;
+  /** TS when a script says `lang="ts"` (TSX or JSX when it says so), else JS. */
+  scriptKind: ts.ScriptKind;
+  /** How many `<script>` elements the file has (Vue's `<script>` and `<script setup>`, Svelte's module script). */
+  scripts: number;
+}
+
+const LANG_KINDS: Readonly<Record<string, ts.ScriptKind>> = {
+  ts: ts.ScriptKind.TS,
+  typescript: ts.ScriptKind.TS,
+  tsx: ts.ScriptKind.TSX,
+  jsx: ts.ScriptKind.JSX,
+  js: ts.ScriptKind.JS,
+  javascript: ts.ScriptKind.JS,
+};
+
+/** Ranks so that one TS script among JS ones parses the file as TS (which reads JS as well). */
+const KIND_RANK: ReadonlyMap<ts.ScriptKind, number> = new Map([
+  [ts.ScriptKind.JS, 0],
+  [ts.ScriptKind.JSX, 1],
+  [ts.ScriptKind.TS, 2],
+  [ts.ScriptKind.TSX, 3],
+]);
+
+/** An opening `<script …>` at the top level of the file (attributes may span lines). */
+const SCRIPT_OPEN = /<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
+const SCRIPT_CLOSE = /<\/script\s*>/gi;
+const HTML_COMMENT = /<!--[\s\S]*?-->/g;
+const LANG_ATTRIBUTE = /(?:^|\s)lang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
+const SRC_ATTRIBUTE = /(?:^|\s)src\s*=/i;
+
+/** Spaces in place of every character but line breaks, so offsets and lines stay. */
+const blank = (text: string): string => text.replace(/[^\r\n]/g, ' ');
+
+export function componentScripts(text: string): ComponentScripts {
+  // Markup comments may hold a commented-out <script>; they are blanked before the search.
+  const searched = text.replace(HTML_COMMENT, blank);
+  const kept: Array<[number, number]> = [];
+  let scriptKind: ts.ScriptKind = ts.ScriptKind.JS;
+  SCRIPT_OPEN.lastIndex = 0;
+  for (let open = SCRIPT_OPEN.exec(searched); open !== null; open = SCRIPT_OPEN.exec(searched)) {
+    const start = open.index + open[0].length;
+    SCRIPT_CLOSE.lastIndex = start;
+    const close = SCRIPT_CLOSE.exec(searched);
+    const end = close === null ? searched.length : close.index;
+    const attributes = open[1] ?? '';
+    // `<script src="./x.ts">` has no code of its own.
+    if (!SRC_ATTRIBUTE.test(attributes)) {
+      kept.push([start, end]);
+      const lang = LANG_ATTRIBUTE.exec(attributes);
+      const kind = LANG_KINDS[(lang?.[1] ?? lang?.[2] ?? lang?.[3] ?? 'js').toLowerCase()] ?? ts.ScriptKind.JS;
+      if ((KIND_RANK.get(kind) ?? 0) > (KIND_RANK.get(scriptKind) ?? 0)) scriptKind = kind;
+    }
+    SCRIPT_OPEN.lastIndex = close === null ? searched.length : close.index + close[0].length;
+  }
+  let view = '';
+  let at = 0;
+  for (const [start, end] of kept) {
+    view += blank(text.slice(at, start)) + text.slice(start, end);
+    at = end;
+  }
+  view += blank(text.slice(at));
+  return { text: view, scriptKind, scripts: kept.length };
+}
