@@ -59,6 +59,7 @@ export async function collectProject(root: string, options: CollectOptions = {})
     unresolved: extracted.unresolved,
     externals: extracted.externals,
     uiImports: extracted.uiImports,
+    scriptRuns: extracted.scriptRuns,
     routes: routes.routes(),
     tables: tables.tables(),
     coChange,

@@ -106,6 +106,12 @@ export interface ExtractedProject {
    * known (hand-built projects).
    */
   uiImports?: Record<string, string>;
+  /**
+   * Files that a package.json script (not as the application it starts) or a CI workflow
+   * runs, with what runs them: `{ 'extra/reset-password.js': 'the package.json script
+   * "reset-password"' }`. Absent: none known.
+   */
+  scriptRuns?: Record<string, string>;
   routes: HttpRoute[];
   tables: TableAccess[];
   coChange: CoChange[];

@@ -157,6 +157,39 @@ export function frontendReasons(project: ExtractedProject): Map<string, string> 
 /** The first of `paths` in sort order. */
 const first = (paths: readonly string[] | undefined): string | undefined => (paths === undefined ? undefined : [...paths].sort()[0]);
 
+/**
+ * Tooling by place or name (toolingReason), the files package.json scripts run as tools
+ * (ExtractedProject.scriptRuns), and then what only tooling imports to run (a release
+ * script's helpers), until nothing more is.
+ */
+function toolingReasons(project: ExtractedProject): Record<string, string> {
+  const scripts = project.scriptRuns ?? {};
+  const leftOut: Record<string, string> = {};
+  for (const module of project.modules) {
+    const script = scripts[module.path];
+    const reason = toolingReason(module.path) ?? (script === undefined ? undefined : `tooling: run by ${script}`);
+    if (reason !== undefined) leftOut[module.path] = reason;
+  }
+  if (Object.keys(leftOut).length === 0) return leftOut;
+  const importers = new Map<string, string[]>();
+  for (const { from, to } of project.edges) {
+    if (from === to) continue;
+    const list = importers.get(to);
+    if (list) list.push(from);
+    else importers.set(to, [from]);
+  }
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const module of project.modules) {
+      const users = importers.get(module.path);
+      if (leftOut[module.path] !== undefined || users === undefined || !users.every((from) => leftOut[from] !== undefined)) continue;
+      leftOut[module.path] = `tooling: imported only by tooling (${first(users) ?? ''})`;
+      grew = true;
+    }
+  }
+  return Object.fromEntries(Object.entries(leftOut).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
 export interface LeaveOutOptions {
   /** Keep the frontend in the boundaries (`--include-frontend`). Default false. */
   keepFrontend?: boolean;
@@ -167,11 +200,7 @@ export function leaveOut(
   project: ExtractedProject,
   options: LeaveOutOptions = {},
 ): { project: ExtractedProject; leftOut: Record<string, string> } {
-  const leftOut: Record<string, string> = {};
-  for (const module of project.modules) {
-    const reason = toolingReason(module.path);
-    if (reason !== undefined) leftOut[module.path] = reason;
-  }
+  const leftOut = toolingReasons(project);
   if (options.keepFrontend !== true) {
     for (const [path, reason] of frontendReasons(project)) leftOut[path] ??= reason;
   }

@@ -205,6 +205,9 @@ describe('extractProject on fixture repositories', () => {
       ['widgets/Counter.svelte', 'svelte', 13],
     ]);
     expect(show(result.edges)).toEqual([
+      'ops/reset-cache.js -> ops/cache-lib.js w1',
+      'ops/reset-cache.js -> server/db.js w1',
+      'ops/wait-for-db.js -> server/db.js w1',
       'server/app.js -> server/db.js w1',
       'server/app.js -> shared/money.js w1',
       'web/App.vue -> web/components/ItemList.vue w1',
@@ -223,6 +226,12 @@ describe('extractProject on fixture repositories', () => {
       'web/stores/items.ts': 'vue',
       'widgets/Counter.svelte': 'Svelte component',
       'widgets/main.js': 'svelte',
+    });
+    // What package.json scripts and the CI workflow run as tools; `server/app.js` is what `start` and `dev` start.
+    expect(result.scriptRuns).toEqual({
+      'ops/check-env.mjs': 'the CI workflow .github/workflows/ci.yml',
+      'ops/reset-cache.js': 'the package.json script "reset-cache"',
+      'ops/wait-for-db.js': 'the package.json script "start"',
     });
   });
 

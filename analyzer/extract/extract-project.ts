@@ -18,6 +18,7 @@ import { BarrelOrigins } from './barrel-origins.js';
 import { TypeExports } from './type-exports.js';
 import type { CollectorContext, ExtractOptions, ExtractResult, FileCollector } from './types.js';
 import { comparePaths, walkTree } from './walk-tree.js';
+import { readWorkflows, toolRunFiles } from './package-scripts.js';
 import { readRepoPackages } from './workspaces.js';
 
 const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -147,6 +148,7 @@ export async function extractProject(
     unresolved: graph.unresolved,
     externals: graph.externals,
     uiImports: graph.uiImports,
+    scriptRuns: toolRunFiles(packages.manifests.values(), moduleSet, readWorkflows(absoluteRoot)),
     warnings: warnings.sort(compareWarnings),
     stats: { discovered: sources.length, nonLiteralImports: parsed.nonLiteralImports, durationMs },
   };

@@ -11,6 +11,7 @@ const manifest = (dir: string, fields: Partial<Manifest> = {}): Manifest => ({
   entries: [],
   main: undefined,
   tsconfig: undefined,
+  scripts: {},
   ...fields,
 });
 

@@ -49,6 +49,8 @@ export interface ExtractResult {
   externals: Record<string, number>;
   /** Files that import a browser UI framework (react, vue, @angular/core…) -> that package. */
   uiImports: Record<string, string>;
+  /** Files that a package.json script runs as a tool, with the script (ExtractedProject.scriptRuns). */
+  scriptRuns: Record<string, string>;
   /** Sorted by path, then code. */
   warnings: Warning[];
   stats: ExtractStats;

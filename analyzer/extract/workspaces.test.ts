@@ -63,7 +63,14 @@ describe('readRepoPackages', () => {
   it('links every named package when no workspace is declared, and warns about an unparsable package.json', () => {
     const { names, packages, warnings } = packagesOf({
       'package.json': pkg('root'),
-      'a/package.json': pkg('a', { main: 'lib/a.js', module: 'esm/a.js', types: 'a.d.ts', exports: './a.js', imports: { '#x': './x.js' } }),
+      'a/package.json': pkg('a', {
+        main: 'lib/a.js',
+        module: 'esm/a.js',
+        types: 'a.d.ts',
+        exports: './a.js',
+        imports: { '#x': './x.js' },
+        scripts: { build: 'tsc', bad: 3 },
+      }),
       'b/package.json': '{ not json',
       'c/package.json': JSON.stringify({ main: 'index.js' }),
     });
@@ -76,6 +83,8 @@ describe('readRepoPackages', () => {
       entries: ['esm/a.js', 'lib/a.js', 'a.d.ts'],
       main: 'lib/a.js',
       tsconfig: undefined,
+      // A script that is not a string is not a command.
+      scripts: { build: 'tsc' },
     });
     expect(packages.manifests.get('c')?.main).toBe('index.js');
     expect(warnings).toEqual([expect.objectContaining({ code: 'PACKAGE_JSON_INVALID', path: 'b/package.json' })]);

@@ -26,6 +26,8 @@ export interface Manifest {
   main: string | undefined;
   /** The `tsconfig` field some shared-config packages set. */
   tsconfig: string | undefined;
+  /** `scripts`: name → command (package-scripts.ts reads the files they run). */
+  scripts: Record<string, string>;
 }
 
 export interface RepoPackages {
@@ -56,6 +58,9 @@ function readManifest(root: string, file: string, warnings: Warning[]): { manife
     entries: ['module', 'main', 'types', 'typings'].map((key) => asString(raw[key])).filter((entry) => entry !== undefined),
     main: asString(raw.main),
     tsconfig: asString(raw.tsconfig),
+    scripts: Object.fromEntries(
+      Object.entries(asRecord(raw.scripts) ?? {}).flatMap(([name, command]) => (typeof command === 'string' ? [[name, command]] : [])),
+    ),
   };
   return { manifest, workspaces };
 }

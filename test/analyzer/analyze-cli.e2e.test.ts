@@ -147,7 +147,7 @@ describe('strangler analyze', () => {
     expect(whole.modules.filter((module) => module.path.startsWith('app/') && module.candidate === null)).toEqual([]);
   });
 
-  it('reads .vue and .svelte components and leaves them out as frontend with what only they import', async () => {
+  it('reads .vue and .svelte components and leaves them out as frontend, and the tools that scripts and CI run as tooling', async () => {
     const result = await runCli(['analyze', 'analyzer/extract/__fixtures__/components', '--json', '--no-git']);
     expect(result.code).toBe(0);
     const analysis = readAnalysis(JSON.parse(result.stdout) as unknown);
@@ -157,7 +157,14 @@ describe('strangler analyze', () => {
       'widgets/Counter.svelte': 'frontend: browser UI (a Svelte component) that no server code imports',
       'widgets/counter-store.js': 'frontend: imported only by browser UI code (widgets/Counter.svelte)',
     });
-    expect(Object.keys(analysis.leftOut ?? {})).toHaveLength(7);
+    // `start` runs the server last; what it runs before, `reset-cache`, and what only they import are tools.
+    expect(analysis.leftOut).toMatchObject({
+      'ops/wait-for-db.js': 'tooling: run by the package.json script "start"',
+      'ops/reset-cache.js': 'tooling: run by the package.json script "reset-cache"',
+      'ops/cache-lib.js': 'tooling: imported only by tooling (ops/reset-cache.js)',
+      'ops/check-env.mjs': 'tooling: run by the CI workflow .github/workflows/ci.yml',
+    });
+    expect(Object.keys(analysis.leftOut ?? {})).toHaveLength(11);
     // The server and the code both sides import stay.
     const kept = analysis.modules.filter((module) => module.candidate !== null).map((module) => module.path);
     expect(kept).toEqual(['server/app.js', 'server/db.js', 'shared/money.js']);

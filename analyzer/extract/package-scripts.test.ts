@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { toolRunFiles } from './package-scripts.js';
+import type { Manifest } from './workspaces.js';
+
+const manifest = (dir: string, scripts: Record<string, string>): Manifest => ({
+  dir,
+  name: undefined,
+  exports: undefined,
+  imports: undefined,
+  entries: [],
+  main: undefined,
+  tsconfig: undefined,
+  scripts,
+});
+
+const modules = new Set([
+  'server.js',
+  'extra/reset-password.js',
+  'tools/release.ts',
+  'scripts/migrate.js',
+  'scripts/seed.ts',
+  'ci/check.mjs',
+  'packages/api/src/main.ts',
+  'packages/api/bin/import.ts',
+]);
+
+describe('toolRunFiles', () => {
+  it('finds the files tool scripts run through node, tsx, npx, cross-env and env assignments, with runner options skipped', () => {
+    const runs = toolRunFiles(
+      [
+        manifest('', {
+          'reset-password': 'node extra/reset-password.js',
+          release: 'cross-env CI=1 npx tsx --tsconfig tsconfig.json ./tools/release.ts --beta',
+          seed: 'NODE_ENV=dev node -r dotenv/config --import tsx "scripts/seed.ts"',
+          lint: 'eslint .',
+          missing: 'node scripts/gone.js',
+        }),
+        manifest('packages/api', { import: 'pnpm exec tsx bin/import.ts', start: 'node src/main.ts' }),
+      ],
+      modules,
+    );
+    expect(runs).toEqual({
+      'extra/reset-password.js': 'the package.json script "reset-password"',
+      'packages/api/bin/import.ts': 'the package.json script "packages/api: import"',
+      'scripts/seed.ts': 'the package.json script "seed"',
+      'tools/release.ts': 'the package.json script "release"',
+    });
+  });
+
+  it('takes the last command of a script that starts the application for the application, and what runs before it for tools', () => {
+    const runs = toolRunFiles(
+      [
+        manifest('', {
+          start: 'node scripts/migrate.js && node server.js',
+          'dev:watch': 'node --watch server.js',
+          'start-pr-test': 'node extra/reset-password.js && npm run dev',
+          // The application, even if a tool script runs it too.
+          smoke: 'node server.js --check',
+        }),
+      ],
+      modules,
+    );
+    expect(runs).toEqual({
+      'extra/reset-password.js': 'the package.json script "start-pr-test"',
+      'scripts/migrate.js': 'the package.json script "start"',
+    });
+  });
+
+  it('reads the commands of CI workflows, single-line and in run blocks, from the root', () => {
+    const workflow = [
+      'steps:',
+      '  - uses: actions/setup-node@v4',
+      '    with:',
+      '      node-version: 20',
+      '  - run: node ./ci/check.mjs',
+      '  - run: |',
+      '      npm ci',
+      '      bun run tools/release.ts',
+    ].join('\n');
+    expect(toolRunFiles([], modules, [{ path: '.github/workflows/ci.yml', text: workflow }])).toEqual({
+      'ci/check.mjs': 'the CI workflow .github/workflows/ci.yml',
+      'tools/release.ts': 'the CI workflow .github/workflows/ci.yml',
+    });
+  });
+});

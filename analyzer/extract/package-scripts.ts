@@ -1,0 +1,140 @@
+/**
+ * Files that package.json scripts or CI workflows run (`"reset-password": "node
+ * extra/reset-password.js"`, `"release": "tsx ./tools/release.ts --beta"`, `run: node
+ * ./extra/check-lang-json.js`): one-off tools beside the application, unless a script that
+ * starts the application (`start`, `dev`, `serve`, `worker`…) runs them as the application.
+ * The boundaries stage leaves them out as tooling.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type { Manifest } from './workspaces.js';
+
+/** Programs that run the script file given as their first argument. */
+const RUNNERS: ReadonlySet<string> = new Set([
+  'node',
+  'tsx',
+  'ts-node',
+  'ts-node-esm',
+  'babel-node',
+  'bun',
+  'deno',
+  'esno',
+  'vite-node',
+  'zx',
+  'jiti',
+]);
+/** Words before the program that change nothing here: `npx tsx x.ts`, `cross-env A=1 node x.js`, `pnpm exec tsx x.ts`. */
+const PREFIXES: ReadonlySet<string> = new Set(['npx', 'pnpx', 'exec', 'cross-env', 'dotenv', '--', 'env', 'time', 'nice', 'run']);
+/** Runner options that take a value: `node -r dotenv/config x.js`, `node --import tsx x.ts`. */
+const OPTIONS_WITH_VALUE: ReadonlySet<string> = new Set([
+  '-r',
+  '--require',
+  '--import',
+  '--loader',
+  '--experimental-loader',
+  '--env-file',
+  '--conditions',
+  '-C',
+  '--tsconfig',
+  '--project',
+  '-P',
+  '--title',
+]);
+/** Scripts that start the application, not a tool: `start`, `start:prod`, `dev`, `serve`, `worker:email`. */
+const STARTS_APP = /^(?:start|serve|server|dev|develop|prod|production|worker|watch|debug|preview)(?:$|[-:_.])/i;
+
+/** The file a shell segment runs with one of the RUNNERS, as written. */
+function runFile(segment: string): string | undefined {
+  const words = segment
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== '');
+  let at = 0;
+  // `A=1 B=2 node x.js`, `npx tsx x.ts`, `pnpm exec tsx x.ts`, `yarn node x.js`.
+  while (at < words.length) {
+    const word = words[at] ?? '';
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word) || PREFIXES.has(word) || ((word === 'pnpm' || word === 'yarn') && at + 1 < words.length))
+      at++;
+    else break;
+  }
+  if (!RUNNERS.has(words[at] ?? '')) return undefined;
+  for (at++; at < words.length; at++) {
+    const word = words[at] ?? '';
+    if (word === 'run' && (words[at - 1] === 'deno' || words[at - 1] === 'bun')) continue;
+    if (OPTIONS_WITH_VALUE.has(word)) {
+      at++;
+      continue;
+    }
+    if (word.startsWith('-')) continue;
+    return word.replace(/^["']|["']$/g, '');
+  }
+  return undefined;
+}
+
+/** Where a tool runs: a package.json script, or a CI workflow. */
+interface ToolRuns {
+  tools: Map<string, string>;
+  apps: Set<string>;
+}
+
+function record(runs: ToolRuns, modules: ReadonlySet<string>, dir: string, file: string | undefined, tool: string | undefined): void {
+  if (file === undefined) return;
+  const path = posix.normalize(posix.join(dir, file));
+  if (!modules.has(path)) return;
+  if (tool === undefined) runs.apps.add(path);
+  else if (!runs.tools.has(path)) runs.tools.set(path, tool);
+}
+
+/**
+ * Each source file that a tool script runs, with the script that runs it: `{
+ * 'extra/reset-password.js': 'the package.json script "reset-password"' }` (`packages/api:
+ * seed` for a package in a subfolder). A script that starts the application runs the
+ * application in its last command; what its commands before run are tools too (`node
+ * scripts/migrate.js && node server.js`). Lines of CI workflows (`.github/workflows/*.yml`,
+ * `.gitlab-ci.yml`: `run: node ./extra/check-lang-json.js`) run tools, from the root.
+ */
+export function toolRunFiles(
+  manifests: Iterable<Manifest>,
+  modules: ReadonlySet<string>,
+  workflows: ReadonlyArray<{ path: string; text: string }> = [],
+): Record<string, string> {
+  const runs: ToolRuns = { tools: new Map(), apps: new Set() };
+  for (const manifest of manifests) {
+    for (const [name, command] of Object.entries(manifest.scripts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const tool = `the package.json script "${manifest.dir === '' ? name : `${manifest.dir}: ${name}`}"`;
+      const segments = command.split(/&&|\|\||[;|&]/).filter((segment) => segment.trim() !== '');
+      const startsApp = STARTS_APP.test(name);
+      segments.forEach((segment, index) =>
+        record(runs, modules, manifest.dir, runFile(segment), startsApp && index === segments.length - 1 ? undefined : tool),
+      );
+    }
+  }
+  for (const workflow of workflows) {
+    for (const line of workflow.text.split('\n')) {
+      const command = line.replace(/^\s*(?:-\s+)?(?:run:|script:)?\s*(?:-\s+)?/, '');
+      for (const segment of command.split(/&&|\|\||[;|&]/)) record(runs, modules, '', runFile(segment), `the CI workflow ${workflow.path}`);
+    }
+  }
+  return Object.fromEntries([...runs.tools].filter(([path]) => !runs.apps.has(path)).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** The CI workflows at the root: `.github/workflows/*.yml|yaml` and `.gitlab-ci.yml` (unreadable ones are skipped). */
+export function readWorkflows(root: string): Array<{ path: string; text: string }> {
+  const paths: string[] = [];
+  const dir = join(root, '.github', 'workflows');
+  if (existsSync(dir)) {
+    try {
+      for (const name of readdirSync(dir).sort()) if (/\.ya?ml$/.test(name)) paths.push(`.github/workflows/${name}`);
+    } catch {
+      // Not a readable folder: no workflows.
+    }
+  }
+  if (existsSync(join(root, '.gitlab-ci.yml'))) paths.push('.gitlab-ci.yml');
+  return paths.flatMap((path) => {
+    try {
+      return [{ path, text: readFileSync(join(root, path), 'utf8') }];
+    } catch {
+      return [];
+    }
+  });
+}
