@@ -345,6 +345,37 @@ describe('routers that are never mounted', () => {
       'ROUTE_UNMOUNTED_ROUTER src/plugins/github.ts: 2 route(s) sit on a router that is never mounted where the analyzer can follow it (a plugin registry, a computed use()); they are listed without the mount prefix.',
     ]);
   });
+  it('mounts routers that app.use() adds to an app it cannot follow (made in a class elsewhere), not those on another unknown receiver', () => {
+    const { routes, warnings } = collect({
+      'server/server.js': `
+        const { KumaServer } = require('./kuma-server');
+        const server = KumaServer.getInstance();
+        const app = server.app;
+        async function main() {
+          const apiRouter = require('./routers/api-router');
+          app.use(apiRouter);
+          server.app.use('/status', require('./routers/status-router'));
+          plugins.use(require('./routers/plugin-router'));
+        }
+      `,
+      'server/kuma-server.js':
+        "const express = require('express'); class KumaServer { static getInstance() { return new KumaServer(); } constructor() { this.app = express(); } } module.exports = { KumaServer };",
+      'server/routers/api-router.js':
+        "const express = require('express'); const router = express.Router(); router.get('/api/badge/:id', badge); module.exports = router;",
+      'server/routers/status-router.js':
+        "const express = require('express'); const router = express.Router(); router.get('/:slug', page); module.exports = router;",
+      'server/routers/plugin-router.js':
+        "const express = require('express'); const router = express.Router(); router.get('/hook', hook); module.exports = router;",
+    });
+    expect(lines(routes)).toEqual([
+      'GET /api/badge/:id server/routers/api-router.js',
+      'GET /hook server/routers/plugin-router.js',
+      'GET /status/:slug server/routers/status-router.js',
+    ]);
+    expect(warnings.map((warning) => `${warning.code} ${warning.path ?? ''}`)).toEqual([
+      'ROUTE_UNMOUNTED_ROUTER server/routers/plugin-router.js',
+    ]);
+  });
 });
 
 describe('koa-mount', () => {

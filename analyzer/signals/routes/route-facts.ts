@@ -49,6 +49,8 @@ export interface MountFact {
   child: ValueRef;
   /** `use`/`route` mount a router; `register` runs a fastify plugin in a child context; `basePath` derives one. */
   kind: 'use' | 'register' | 'route' | 'basePath';
+  /** The parent as written (`app`, `server.app`), for a `use` mount. */
+  parentText?: string;
 }
 
 export interface PrefixFact {

@@ -22,6 +22,11 @@ interface RouterNode {
 
 const MAX_PREFIXES = 64;
 
+/** A parent of `use()` named like the application (`app`, `server.app`, `this.application`). */
+const APP_NAME = /(?:^|\.)(?:app|application|expressApp)$/;
+/** Where such mounts hang when the parent cannot be followed: a root, as the application is. */
+const UNFOLLOWED_APP: Resolved = { kind: 'router', id: '\u0000unfollowed-app' };
+
 export function buildRoutes(facts: RouteFacts, context: CollectorContext): { routes: HttpRoute[]; warnings: Warning[] } {
   const resolver = new ValueResolver(facts, context);
   resolver.bindCalls(facts.calls);
@@ -48,7 +53,15 @@ export function buildRoutes(facts: RouteFacts, context: CollectorContext): { rou
 
   const mounts = [...facts.mounts, ...facts.autoloads.flatMap((fact) => autoloadMounts(fact, context.modules))];
   for (const mount of mounts) {
-    const parents = resolver.resolve(mount.parent).filter(routerish);
+    let parents = resolver.resolve(mount.parent).filter(routerish);
+    // `app.use(router)` on an app made where it cannot be followed (uptime-kuma's `const app = server.app`, set in a class): the application.
+    if (parents.length === 0 && mount.kind === 'use' && APP_NAME.test(mount.parentText ?? '')) {
+      nodes.set(
+        UNFOLLOWED_APP.id,
+        nodes.get(UNFOLLOWED_APP.id) ?? { framework: 'unknown', prefix: '', file: mount.file, parents: [], mountable: false },
+      );
+      parents = [UNFOLLOWED_APP];
+    }
     if (parents.length === 0) continue;
     const children: Array<{ item: Resolved; framework?: Framework }> = [];
     for (const item of resolver.resolve(mount.child)) {

@@ -253,7 +253,15 @@ export class RouteFileVisitor {
         mounted?.prefix === undefined
           ? prefixes
           : prefixes.map((prefix) => ({ value: `${prefix.value}/${mounted.prefix ?? ''}`, regex: prefix.regex }));
-      if (child) this.facts.mounts.push({ file: this.file, parent: receiver.ref, prefixes: childPrefixes, child, kind: 'use' });
+      if (child)
+        this.facts.mounts.push({
+          file: this.file,
+          parent: receiver.ref,
+          prefixes: childPrefixes,
+          child,
+          kind: 'use',
+          parentText: callee.expression.getText(),
+        });
     }
   }
 
