@@ -57,7 +57,7 @@ export interface HttpRoute {
   /** Full path with router prefixes joined, params as `:name`. */
   path: string;
   module: string;
-  framework: 'express' | 'koa' | 'fastify' | 'nestjs' | 'hono' | 'nextjs' | 'unknown';
+  framework: 'express' | 'koa' | 'fastify' | 'nestjs' | 'hono' | 'nextjs' | 'nuxt' | 'sveltekit' | 'unknown';
 }
 
 export type TableAccessVia = 'sql' | 'knex' | 'typeorm' | 'prisma' | 'sequelize' | 'mikro-orm' | 'drizzle';
@@ -86,6 +86,9 @@ export const JSX_EVIDENCE = 'JSX';
 /** ExtractedProject.uiImports' value for a single-file component that imports no framework: what it is. */
 export const COMPONENT_EVIDENCE = { vue: 'Vue component', svelte: 'Svelte component' } as const;
 
+/** ExtractedProject.uiImports' value for a file of a Nuxt app's own folders (app/, or pages/, composables/… beside nuxt.config). */
+export const NUXT_APP_EVIDENCE = 'Nuxt app file';
+
 /** What the extract stage produces. */
 export interface ExtractedProject {
   root: string;
@@ -102,7 +105,7 @@ export interface ExtractedProject {
   /**
    * Files that import a browser UI framework (react, vue, @angular/core…), with the package,
    * or JSX_EVIDENCE for a .tsx/.jsx file that holds JSX without such an import, or a
-   * COMPONENT_EVIDENCE value for a .vue/.svelte file without one. Absent: none
+   * COMPONENT_EVIDENCE value for a .vue/.svelte file without one, or NUXT_APP_EVIDENCE. Absent: none
    * known (hand-built projects).
    */
   uiImports?: Record<string, string>;

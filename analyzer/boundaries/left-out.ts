@@ -10,7 +10,7 @@
  *   most of the candidates (avatar, button, sidebar…). React on the server (email templates,
  *   server-side rendering) stays: a file that server code imports is not frontend.
  */
-import { COMPONENT_EVIDENCE, JSX_EVIDENCE, type ExtractedProject } from '../model.js';
+import { COMPONENT_EVIDENCE, JSX_EVIDENCE, NUXT_APP_EVIDENCE, type ExtractedProject } from '../model.js';
 
 const TOOLING_FOLDERS = new Set(['scripts', 'script', 'migrations', 'migration', 'seeds', 'seed', 'seeders', 'tools', 'bin']);
 /**
@@ -36,12 +36,13 @@ const TOOLING_SUFFIX = /[-_.](?:migrations?|seeds?|seeders)$/i;
 
 const isToolingFolder = (name: string): boolean => TOOLING_FOLDERS.has(name.toLowerCase()) || TOOLING_SUFFIX.test(name);
 
-const COMPONENTS: ReadonlySet<string> = new Set(Object.values(COMPONENT_EVIDENCE));
+/** Evidence that names what the file is rather than a package it imports. */
+const KINDS: ReadonlySet<string> = new Set([...Object.values(COMPONENT_EVIDENCE), NUXT_APP_EVIDENCE]);
 
 /** What makes a file UI, as uiImports says it: `holds JSX`, `a Vue component`, `imports react`. */
 function uiEvidence(evidence: string): string {
   if (evidence === JSX_EVIDENCE) return 'holds JSX';
-  return COMPONENTS.has(evidence) ? `a ${evidence}` : `imports ${evidence}`;
+  return KINDS.has(evidence) ? `a ${evidence}` : `imports ${evidence}`;
 }
 
 /** Why `path` is tooling, or undefined when it is application code. */

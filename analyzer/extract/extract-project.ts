@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { messageOf, StranglerError } from '../../common/errors.js';
 import { silentLogger } from '../../common/logger.js';
-import type { Warning } from '../model.js';
+import { NUXT_APP_EVIDENCE, type Warning } from '../model.js';
 import { globMatcher } from './glob.js';
 import { buildImportGraph } from './import-graph.js';
 import { parseSources } from './parse-sources.js';
@@ -18,6 +18,7 @@ import { BarrelOrigins } from './barrel-origins.js';
 import { TypeExports } from './type-exports.js';
 import type { CollectorContext, ExtractOptions, ExtractResult, FileCollector } from './types.js';
 import { comparePaths, walkTree } from './walk-tree.js';
+import { nuxtAppFiles } from './nuxt-app.js';
 import { readWorkflows, toolRunFiles } from './package-scripts.js';
 import { readRepoPackages } from './workspaces.js';
 
@@ -147,9 +148,21 @@ export async function extractProject(
     couplingEdges: graph.couplingEdges,
     unresolved: graph.unresolved,
     externals: graph.externals,
-    uiImports: graph.uiImports,
+    uiImports: withNuxtApp(
+      graph.uiImports,
+      parsed.modules.map((module) => module.path),
+    ),
     scriptRuns: toolRunFiles(packages.manifests.values(), moduleSet, readWorkflows(absoluteRoot)),
     warnings: warnings.sort(compareWarnings),
     stats: { discovered: sources.length, nonLiteralImports: parsed.nonLiteralImports, durationMs },
   };
+}
+
+/** The UI evidence with a Nuxt app's own files added (what they import, when they import a framework, stays). */
+function withNuxtApp(uiImports: Record<string, string>, paths: readonly string[]): Record<string, string> {
+  const app = nuxtAppFiles(paths);
+  if (app.length === 0) return uiImports;
+  const merged = { ...uiImports };
+  for (const path of app) merged[path] ??= NUXT_APP_EVIDENCE;
+  return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => comparePaths(a, b)));
 }

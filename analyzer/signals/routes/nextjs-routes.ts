@@ -11,7 +11,7 @@ import ts from 'typescript';
 import type { HttpRoute } from '../../model.js';
 import { hasModifier } from '../ast/syntax.js';
 
-const HANDLER_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+export const HANDLER_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const APP_ROUTE = /(?:^|\/)app\/((?:[^/]+\/)*)route\.[cm]?[jt]sx?$/;
 const PAGES_API = /(?:^|\/)pages\/(api(?:\/[^/]+)*?)\.[cm]?[jt]sx?$/;
 
@@ -27,26 +27,29 @@ function urlPath(segments: readonly string[]): string | undefined {
   return `/${parts.join('/')}`;
 }
 
-/** The HTTP method handlers a route.ts exports. */
-function exportedHandlers(file: ts.SourceFile): string[] {
-  const methods = new Set<string>();
+/** The names a module exports as values (`export function GET`, `export const POST = …`, `export { handler as PUT }`). */
+export function exportedNames(file: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
   for (const statement of file.statements) {
     if (ts.isFunctionDeclaration(statement) && statement.name && hasModifier(statement, ts.SyntaxKind.ExportKeyword)) {
-      methods.add(statement.name.text);
+      names.add(statement.name.text);
     } else if (ts.isVariableStatement(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword)) {
       for (const declaration of statement.declarationList.declarations)
-        if (ts.isIdentifier(declaration.name)) methods.add(declaration.name.text);
+        if (ts.isIdentifier(declaration.name)) names.add(declaration.name.text);
     } else if (
       ts.isExportDeclaration(statement) &&
       statement.exportClause &&
       ts.isNamedExports(statement.exportClause) &&
       !statement.isTypeOnly
     ) {
-      for (const element of statement.exportClause.elements) methods.add(element.name.text);
+      for (const element of statement.exportClause.elements) names.add(element.name.text);
     }
   }
-  return [...methods].filter((name) => HANDLER_METHODS.has(name)).sort();
+  return names;
 }
+
+/** The HTTP method handlers a route.ts exports. */
+const exportedHandlers = (file: ts.SourceFile): string[] => [...exportedNames(file)].filter((name) => HANDLER_METHODS.has(name)).sort();
 
 const hasDefaultExport = (file: ts.SourceFile): boolean =>
   file.statements.some(

@@ -4,7 +4,8 @@
  * `const app = pgSchema('app')`), used as values: `db.insert(users)`, `db.update(users)`,
  * `db.delete(users)` write; `.from(users)`, `.innerJoin(users, …)` and the relational
  * `db.query.users.findMany()` read. A use counts only when its name is imported or declared
- * as a table in the same file, so `Array.from(items)` is never a table.
+ * as a table in the same file, so `Array.from(items)` is never a table; `x.users` counts when
+ * `x` is imported or undeclared and the project declares one Drizzle table named `users`.
  * See https://orm.drizzle.team/docs/sql-schema-declaration
  */
 import ts from 'typescript';
@@ -52,16 +53,21 @@ export function drizzleTable(call: ts.CallExpression, file: string): ModelDeclar
   return table === undefined ? undefined : { file, names: [holder.name.text], table, via: 'drizzle', isDefault: false };
 }
 
-/** A table value: an imported name, `schema.users` on a namespace import, or a table declared in this file. */
+/**
+ * A table value: an imported name, `schema.users` on a namespace import (or on an object
+ * imported by name or not declared, by the table's name), or a table declared in this file.
+ */
 function tableValue(node: ts.Expression | undefined, file: string, method: string): ModelUse | undefined {
   const expression = node ? skipOuter(node) : undefined;
   if (!expression) return undefined;
   if (ts.isPropertyAccessExpression(expression) && ts.isIdentifier(expression.expression)) {
     const declaration = declarationOf(expression.expression.text, expression.expression);
     const origin = declaration ? importOriginOf(declaration) : undefined;
-    if (origin?.name !== '*') return undefined;
     const name = expression.name.text;
-    return { file, name, origin: { specifier: origin.specifier, name }, method, via: 'drizzle' };
+    if (origin?.name === '*') return { file, name, origin: { specifier: origin.specifier, name }, method, via: 'drizzle' };
+    // A schema object imported by name (NuxtHub's `import { schema } from 'hub:db'`) or auto-imported
+    // (Nuxt's `tables.todos`): the table of that name, when the project declares exactly one.
+    return origin !== undefined || declaration === undefined ? { file, name, method, via: 'drizzle' } : undefined;
   }
   if (!ts.isIdentifier(expression)) return undefined;
   const declaration = declarationOf(expression.text, expression);

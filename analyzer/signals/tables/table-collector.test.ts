@@ -367,6 +367,26 @@ describe('Drizzle', () => {
   });
 });
 
+describe('Drizzle schema objects', () => {
+  it('reads tables on a schema object imported by name from a module it cannot resolve, or auto-imported, by the table name', () => {
+    const { tables } = collect({
+      'server/db/schema.ts':
+        "import { sqliteTable, integer } from 'drizzle-orm/sqlite-core';\nexport const todos = sqliteTable('todos', { id: integer('id') });",
+      // NuxtHub's virtual module, and Nuxt's auto-imported `tables`.
+      'server/api/todos/index.get.ts':
+        "import { db, schema } from 'hub:db';\nexport default eventHandler(() => db.select().from(schema.todos));",
+      'server/api/todos/index.post.ts': 'export default eventHandler(() => useDrizzle().insert(tables.todos).values({}));',
+      // A local object's member is not a table, nor a name no table declares.
+      'server/api/other.ts':
+        "import { db, schema } from 'hub:db';\nconst state = { todos: [] };\nexport default eventHandler(() => [Array.from(state.todos), db.select().from(schema.users)]);",
+    });
+    expect(lines(tables)).toEqual([
+      'server/api/todos/index.get.ts todos drizzle r1 w0',
+      'server/api/todos/index.post.ts todos drizzle r0 w1',
+    ]);
+  });
+});
+
 describe('Sequelize', () => {
   it('counts writes through instances of known models, scoped models and helpers named like ORM methods', () => {
     const { tables } = collect(
