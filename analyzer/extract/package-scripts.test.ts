@@ -77,9 +77,26 @@ describe('toolRunFiles', () => {
       '      npm ci',
       '      bun run tools/release.ts',
     ].join('\n');
-    expect(toolRunFiles([], modules, [{ path: '.github/workflows/ci.yml', text: workflow }])).toEqual({
+    expect(toolRunFiles([], modules, [{ path: '.github/workflows/ci.yml', text: workflow, kind: 'ci' }])).toEqual({
       'ci/check.mjs': 'the CI workflow .github/workflows/ci.yml',
       'tools/release.ts': 'the CI workflow .github/workflows/ci.yml',
+    });
+  });
+
+  it('reads Dockerfiles: RUN and HEALTHCHECK run tools, CMD and ENTRYPOINT the application', () => {
+    const dockerfile = [
+      'FROM node:20',
+      'COPY . .',
+      'RUN npm ci && \\',
+      '    node scripts/migrate.js',
+      'HEALTHCHECK --interval=60s CMD node ci/check.mjs',
+      'ENTRYPOINT ["node", "--enable-source-maps", "server.js"]',
+      // A tool that the image also starts is the application.
+      'RUN node server.js --build-cache',
+    ].join('\n');
+    expect(toolRunFiles([], modules, [{ path: 'docker/app.dockerfile', text: dockerfile, kind: 'docker' }])).toEqual({
+      'ci/check.mjs': 'the Dockerfile docker/app.dockerfile',
+      'scripts/migrate.js': 'the Dockerfile docker/app.dockerfile',
     });
   });
 });

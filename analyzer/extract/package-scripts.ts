@@ -71,7 +71,33 @@ function runFile(segment: string): string | undefined {
   return undefined;
 }
 
-/** Where a tool runs: a package.json script, or a CI workflow. */
+/** A CI workflow or a Dockerfile, as read. */
+export interface RunFile {
+  path: string;
+  text: string;
+  kind: 'ci' | 'docker';
+}
+
+/**
+ * A Dockerfile's instructions: `RUN` and `HEALTHCHECK … CMD` run tools while the image is
+ * built or checked; `CMD` and `ENTRYPOINT` start the application. Paths count from the root
+ * (the usual `COPY . .`).
+ */
+function dockerRuns(runs: ToolRuns, modules: ReadonlySet<string>, dockerfile: RunFile): void {
+  for (const instruction of dockerfile.text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+    const match = /^\s*(RUN|CMD|ENTRYPOINT|HEALTHCHECK)\s+(.*)$/i.exec(instruction);
+    if (!match) continue;
+    const keyword = (match[1] ?? '').toUpperCase();
+    let command = match[2] ?? '';
+    if (keyword === 'HEALTHCHECK') command = command.replace(/^.*?\bCMD\s+/i, '');
+    // The exec form: ["node", "server/server.js"].
+    if (command.trim().startsWith('[')) command = [...command.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((part) => part[1] ?? '').join(' ');
+    const tool = keyword === 'CMD' || keyword === 'ENTRYPOINT' ? undefined : `the Dockerfile ${dockerfile.path}`;
+    for (const segment of command.split(/&&|\|\||[;|&]/)) record(runs, modules, '', runFile(segment), tool);
+  }
+}
+
+/** Where a tool runs: a package.json script, a CI workflow or a Dockerfile. */
 interface ToolRuns {
   tools: Map<string, string>;
   apps: Set<string>;
@@ -96,7 +122,7 @@ function record(runs: ToolRuns, modules: ReadonlySet<string>, dir: string, file:
 export function toolRunFiles(
   manifests: Iterable<Manifest>,
   modules: ReadonlySet<string>,
-  workflows: ReadonlyArray<{ path: string; text: string }> = [],
+  workflows: readonly RunFile[] = [],
 ): Record<string, string> {
   const runs: ToolRuns = { tools: new Map(), apps: new Set() };
   for (const manifest of manifests) {
@@ -110,6 +136,10 @@ export function toolRunFiles(
     }
   }
   for (const workflow of workflows) {
+    if (workflow.kind === 'docker') {
+      dockerRuns(runs, modules, workflow);
+      continue;
+    }
     for (const line of workflow.text.split('\n')) {
       const command = line.replace(/^\s*(?:-\s+)?(?:run:|script:)?\s*(?:-\s+)?/, '');
       for (const segment of command.split(/&&|\|\||[;|&]/)) record(runs, modules, '', runFile(segment), `the CI workflow ${workflow.path}`);
@@ -118,21 +148,36 @@ export function toolRunFiles(
   return Object.fromEntries([...runs.tools].filter(([path]) => !runs.apps.has(path)).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** The CI workflows at the root: `.github/workflows/*.yml|yaml` and `.gitlab-ci.yml` (unreadable ones are skipped). */
-export function readWorkflows(root: string): Array<{ path: string; text: string }> {
-  const paths: string[] = [];
-  const dir = join(root, '.github', 'workflows');
-  if (existsSync(dir)) {
-    try {
-      for (const name of readdirSync(dir).sort()) if (/\.ya?ml$/.test(name)) paths.push(`.github/workflows/${name}`);
-    } catch {
-      // Not a readable folder: no workflows.
-    }
+const DOCKERFILE = /^(?:Dockerfile(?:\..+)?|.+\.dockerfile)$/i;
+
+const listed = (root: string, dir: string, keep: (name: string) => boolean): string[] => {
+  if (!existsSync(join(root, dir))) return [];
+  try {
+    return readdirSync(join(root, dir))
+      .filter(keep)
+      .sort()
+      .map((name) => (dir === '' ? name : `${dir}/${name}`));
+  } catch {
+    return []; // not a readable folder
   }
-  if (existsSync(join(root, '.gitlab-ci.yml'))) paths.push('.gitlab-ci.yml');
-  return paths.flatMap((path) => {
+};
+
+/**
+ * The CI workflows (`.github/workflows/*.yml|yaml`, `.gitlab-ci.yml`) and the Dockerfiles (at
+ * the root and in `docker/`) of the root; unreadable ones are skipped.
+ */
+export function readWorkflows(root: string): RunFile[] {
+  const files: Array<{ path: string; kind: RunFile['kind'] }> = [
+    ...listed(root, '.github/workflows', (name) => /\.ya?ml$/.test(name)).map((path) => ({ path, kind: 'ci' as const })),
+    ...listed(root, '', (name) => name === '.gitlab-ci.yml').map((path) => ({ path, kind: 'ci' as const })),
+    ...[...listed(root, '', (name) => DOCKERFILE.test(name)), ...listed(root, 'docker', (name) => DOCKERFILE.test(name))].map((path) => ({
+      path,
+      kind: 'docker' as const,
+    })),
+  ];
+  return files.flatMap(({ path, kind }) => {
     try {
-      return [{ path, text: readFileSync(join(root, path), 'utf8') }];
+      return [{ path, text: readFileSync(join(root, path), 'utf8'), kind }];
     } catch {
       return [];
     }
