@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../common/config/load.js';
 import type { AnalysisV1 } from '../common/contracts/analysis-v1.js';
 import { parseProxyConfig } from './config/load.js';
-import { proxyPlanForCandidate, routePattern } from './plan.js';
+import { proxyPlanForCandidate, routePatterns } from './plan.js';
 
 const analysis: AnalysisV1 = {
   schemaVersion: 1,
@@ -34,10 +34,17 @@ const analysis: AnalysisV1 = {
 };
 
 describe('proxyPlanForCandidate', () => {
-  it('turns route paths into patterns', () => {
-    expect(routePattern('/products/:id(\\d+)')).toBe('/products/:id');
-    expect(routePattern('files/*')).toBe('/files/**');
-    expect(routePattern('/a/:b?/')).toBe('/a/:b');
+  it('turns route paths into patterns, an optional segment into one pattern without it and one with it', () => {
+    expect(routePatterns('/products/:id(\\d+)')).toEqual(['/products/:id']);
+    expect(routePatterns('files/*')).toEqual(['/files/**']);
+    expect(routePatterns('/')).toEqual(['/']);
+    // uptime-kuma's badge routes, a SvelteKit [[lang]] folder: the request without the segment is diverted too.
+    expect(routePatterns('/api/badge/:id/uptime/:duration?')).toEqual(['/api/badge/:id/uptime', '/api/badge/:id/uptime/:duration']);
+    expect(routePatterns('/a/:b?/')).toEqual(['/a', '/a/:b']);
+    expect(routePatterns('/:lang?/files/*')).toEqual(['/files/**', '/:lang/files/**']);
+    expect(routePatterns('/:a?/:b?')).toEqual(['/', '/:b', '/:a', '/:a/:b']);
+    // Past three optional segments, the rest of the path from the first one.
+    expect(routePatterns('/x/:a?/:b?/:c?/:d?')).toEqual(['/x/**']);
   });
 
   it("writes the candidate's routes, switched off, as a fragment the proxy config accepts", () => {

@@ -6,17 +6,36 @@
 import type { AnalysisV1 } from '../common/contracts/analysis-v1.js';
 import { StranglerError } from '../common/errors.js';
 
-/** Express/Nest style route paths to this proxy's patterns: `/files/*` → `/files/**`, `(\d+)` constraints dropped. */
-export function routePattern(path: string): string {
-  let pattern = path.trim();
-  if (!pattern.startsWith('/')) pattern = '/' + pattern;
-  pattern = pattern
-    .replace(/\([^)]*\)/g, '')
-    .replace(/:([A-Za-z0-9_]+)\?/g, ':$1')
-    .replace(/\/{2,}/g, '/');
-  if (pattern.endsWith('/*')) pattern = pattern.slice(0, -2) + '/**';
-  if (pattern.length > 1 && pattern.endsWith('/')) pattern = pattern.slice(0, -1);
-  return pattern;
+/** Optional segments expanded one by one; past this many, the path from the first one on is `/**`. */
+const MAX_OPTIONAL = 3;
+
+/**
+ * Express/Nest style route paths to this proxy's patterns: `/files/*` → `/files/**`, `(\d+)`
+ * constraints dropped, and an optional `:param?` segment as two patterns, without it and
+ * with it (`/uptime/:duration?` → `/uptime`, `/uptime/:duration`), so no request the route
+ * serves stays with the monolith.
+ */
+export function routePatterns(path: string): string[] {
+  let source = path.trim();
+  if (!source.startsWith('/')) source = '/' + source;
+  source = source.replace(/\([^)]*\)/g, '').replace(/\/{2,}/g, '/');
+  const segments = source.split('/').slice(1);
+  const optional = segments.filter((segment) => /^:[A-Za-z0-9_]+\?$/.test(segment)).length;
+  let variants: string[][] = [[]];
+  for (const [index, segment] of segments.entries()) {
+    const isOptional = /^:[A-Za-z0-9_]+\?$/.test(segment);
+    if (isOptional && optional > MAX_OPTIONAL) {
+      variants = variants.map((parts) => [...parts, '**']);
+      break;
+    }
+    const parts = segment === '*' && index === segments.length - 1 ? '**' : isOptional ? segment.slice(0, -1) : segment;
+    variants = isOptional ? variants.flatMap((done) => [done, [...done, parts]]) : variants.map((done) => [...done, parts]);
+  }
+  const patterns = variants.map((parts) => {
+    const pattern = '/' + parts.filter((part, index) => part !== '' || index === parts.length - 1).join('/');
+    return pattern.length > 1 && pattern.endsWith('/') ? pattern.slice(0, -1) : pattern;
+  });
+  return [...new Set(patterns)];
 }
 
 const quote = (value: string): string => JSON.stringify(value);
@@ -31,13 +50,14 @@ export function proxyPlanForCandidate(analysis: AnalysisV1, candidateId: string)
   }
   const byPattern = new Map<string, { methods: Set<string>; modules: Set<string> }>();
   for (const route of candidate.routes) {
-    const pattern = routePattern(route.path);
-    const entry = byPattern.get(pattern) ?? { methods: new Set<string>(), modules: new Set<string>() };
-    const method = route.method.toUpperCase();
-    if (/^[A-Z]+$/.test(method) && method !== 'ALL' && method !== 'USE') entry.methods.add(method);
-    else entry.methods.add('*');
-    entry.modules.add(route.module);
-    byPattern.set(pattern, entry);
+    for (const pattern of routePatterns(route.path)) {
+      const entry = byPattern.get(pattern) ?? { methods: new Set<string>(), modules: new Set<string>() };
+      const method = route.method.toUpperCase();
+      if (/^[A-Z]+$/.test(method) && method !== 'ALL' && method !== 'USE') entry.methods.add(method);
+      else entry.methods.add('*');
+      entry.modules.add(route.module);
+      byPattern.set(pattern, entry);
+    }
   }
   const service = candidate.id.replace(/[^a-z0-9_-]/gi, '-');
   const lines = [
