@@ -60,7 +60,7 @@ export interface HttpRoute {
   framework: 'express' | 'koa' | 'fastify' | 'nestjs' | 'hono' | 'nextjs' | 'nuxt' | 'sveltekit' | 'unknown';
 }
 
-export type TableAccessVia = 'sql' | 'knex' | 'typeorm' | 'prisma' | 'sequelize' | 'mikro-orm' | 'drizzle';
+export type TableAccessVia = 'sql' | 'knex' | 'typeorm' | 'prisma' | 'sequelize' | 'mikro-orm' | 'drizzle' | 'mongoose';
 
 export interface TableAccess {
   table: string;

@@ -178,7 +178,15 @@ describe('configuration files are tooling', () => {
     expect(toolingReason('eslint.config.cjs')).toMatch(/configuration/);
     expect(toolingReason('src/config.ts')).toBeUndefined();
     expect(toolingReason('src/app.config.service.ts')).toBeUndefined();
-    for (const path of ['.eslintrc.js', 'packages/web/.prettierrc.cjs', '.mocharc.js', 'Gulpfile.js', 'gruntfile.ts'])
+    for (const path of [
+      '.eslintrc.js',
+      'packages/web/.prettierrc.cjs',
+      '.mocharc.js',
+      'Gulpfile.js',
+      'gruntfile.ts',
+      'frontend/src/setupTests.js',
+      'jest.setup.ts',
+    ])
       expect(toolingReason(path)).toMatch(/configuration/);
     expect(toolingReason('src/arc.js')).toBeUndefined();
     expect(toolingReason('src/rc.js')).toBeUndefined();

@@ -27,9 +27,9 @@ const inServerFolder = (path: string): boolean =>
 
 /**
  * Build, lint and test settings: `jest.config.ts`, `vite.config.mts`, `eslint.config.cjs`,
- * `.eslintrc.js`, `.prettierrc.cjs`, `Gulpfile.js`.
+ * `.eslintrc.js`, `.prettierrc.cjs`, `Gulpfile.js`, and test setup files (`setupTests.js`, `jest.setup.ts`).
  */
-const CONFIG_FILE = /(?:^|\/)(?:[^/]*\.config|\.[\w.-]*rc|gulpfile|gruntfile)\.[cm]?[jt]sx?$/i;
+const CONFIG_FILE = /(?:^|\/)(?:[^/]*\.config|\.[\w.-]*rc|gulpfile|gruntfile|setupTests|(?:jest|vitest)\.setup|test-setup)\.[cm]?[jt]sx?$/i;
 
 /** Named like a migrations or seeds folder: `knex_migrations`, `db-migrations`, `prisma_seeds`. */
 const TOOLING_SUFFIX = /[-_.](?:migrations?|seeds?|seeders)$/i;

@@ -29,7 +29,7 @@ describe('toolRunFiles', () => {
     const runs = toolRunFiles(
       [
         manifest('', {
-          'reset-password': 'node extra/reset-password.js',
+          'reset-password': 'node extra/reset-password',
           release: 'cross-env CI=1 npx tsx --tsconfig tsconfig.json ./tools/release.ts --beta',
           seed: 'NODE_ENV=dev node -r dotenv/config --import tsx "scripts/seed.ts"',
           lint: 'eslint .',

@@ -97,6 +97,8 @@ function dockerRuns(runs: ToolRuns, modules: ReadonlySet<string>, dockerfile: Ru
   }
 }
 
+const RUN_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
+
 /** Where a tool runs: a package.json script, a CI workflow or a Dockerfile. */
 interface ToolRuns {
   tools: Map<string, string>;
@@ -105,8 +107,10 @@ interface ToolRuns {
 
 function record(runs: ToolRuns, modules: ReadonlySet<string>, dir: string, file: string | undefined, tool: string | undefined): void {
   if (file === undefined) return;
-  const path = posix.normalize(posix.join(dir, file));
-  if (!modules.has(path)) return;
+  const written = posix.normalize(posix.join(dir, file));
+  // `node backend/seeder` runs backend/seeder.js.
+  const path = [written, ...RUN_EXTENSIONS.map((extension) => written + extension)].find((candidate) => modules.has(candidate));
+  if (path === undefined) return;
   if (tool === undefined) runs.apps.add(path);
   else if (!runs.tools.has(path)) runs.tools.set(path, tool);
 }

@@ -73,7 +73,7 @@ function localClassName(declaration: ts.Node): ts.Identifier | undefined {
   return typeClassName(memberType(holder.type, property.text, declaration.getSourceFile()));
 }
 
-/** `Model.findOne(…)`, `Model.findByPk(…)`, `Model.create(…)`, `Model.build(…)`, `new Model(…)` (after `await`, `!`, `as`). */
+/** `Model.findOne(…)`, `Model.findByPk(…)`, Mongoose's `Model.findById(…)`, `Model.create(…)`, `Model.build(…)`, `new Model(…)` (after `await`, `!`, `as`). */
 function creatorClassName(initializer: ts.Expression | undefined): ts.Identifier | undefined {
   if (!initializer) return undefined;
   const expression = skipOuter(initializer);
@@ -83,7 +83,10 @@ function creatorClassName(initializer: ts.Expression | undefined): ts.Identifier
   }
   if (!ts.isCallExpression(expression)) return undefined;
   const callee = skipOuter(expression.expression);
-  if (!ts.isPropertyAccessExpression(callee) || !/^(?:find(?:One|ByPk|OneBy|OneOrFail|OrCreate)?|create|build)$/.test(callee.name.text)) {
+  if (
+    !ts.isPropertyAccessExpression(callee) ||
+    !/^(?:find(?:One|ByPk|OneBy|OneOrFail|OrCreate|ById)?|create|build)$/.test(callee.name.text)
+  ) {
     return undefined;
   }
   const owner = unscopedModel(callee.expression);

@@ -3,7 +3,10 @@
  * (snake_case of the class name, TypeORM's DefaultNamingStrategy), and Sequelize
  * `sequelize.define('Name', attrs, { tableName, freezeTableName })`,
  * `class X extends Model` with `X.init(attrs, { tableName, modelName })` or
- * sequelize-typescript's `@Table({ tableName })` (default: the pluralised model name).
+ * sequelize-typescript's `@Table({ tableName })` (default: the pluralised model name), and
+ * Mongoose `mongoose.model('User', schema[, 'collection'])` (or `model` from mongoose, or a
+ * connection's `model` with a schema made by `new Schema`): the collection is the third
+ * argument, the schema's `collection` option, or the model name lower-cased and pluralised.
  */
 import ts from 'typescript';
 import { declarationOf, importOriginOf, skipOuter } from '../ast/declarations.js';
@@ -137,4 +140,56 @@ export function defineModel(call: ts.CallExpression, file: string): ModelDeclara
   if (ts.isExportAssignment(holder)) isDefault = true;
   if (ts.isBinaryExpression(holder) && holder.left.getText() === 'module.exports') isDefault = true;
   return { file, names, table, via: 'sequelize', isDefault };
+}
+
+/** `new Schema(fields, options)` or `new mongoose.Schema(…)`, inline or behind a name of this file. */
+function mongooseSchema(node: ts.Expression | undefined): ts.NewExpression | undefined {
+  let expression = node ? skipOuter(node) : undefined;
+  if (expression && ts.isIdentifier(expression)) {
+    const declaration = declarationOf(expression.text, expression);
+    expression =
+      declaration && ts.isVariableDeclaration(declaration) && declaration.initializer ? skipOuter(declaration.initializer) : undefined;
+  }
+  if (!expression || !ts.isNewExpression(expression)) return undefined;
+  const callee = skipOuter(expression.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  return name === 'Schema' ? expression : undefined;
+}
+
+/** `mongoose.model`, `model` imported from mongoose, or any `x.model` given a Mongoose schema. */
+function isMongooseModelCall(callee: ts.Expression, schema: ts.NewExpression | undefined): boolean {
+  if (ts.isIdentifier(callee)) {
+    const declaration = declarationOf(callee.text, callee);
+    const origin = declaration ? importOriginOf(declaration) : undefined;
+    return callee.text === 'model' && origin?.specifier === 'mongoose';
+  }
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'model') return false;
+  const object = skipOuter(callee.expression);
+  return (ts.isIdentifier(object) && object.text === 'mongoose') || schema !== undefined;
+}
+
+/** `const User = mongoose.model('User', userSchema)`, `module.exports = model<IUser>('User', schema, 'people')`. */
+export function mongooseModel(call: ts.CallExpression, file: string): ModelDeclaration | undefined {
+  const [nameArg, schemaArg, collectionArg] = call.arguments;
+  const modelName = nameArg ? staticString(nameArg) : undefined;
+  if (modelName === undefined || !schemaArg) return undefined;
+  const schema = mongooseSchema(schemaArg);
+  if (!isMongooseModelCall(skipOuter(call.expression), schema)) return undefined;
+  const collection =
+    (collectionArg ? staticString(collectionArg) : undefined) ??
+    optionString(schema?.arguments?.[1], 'collection') ??
+    pluralize(modelName.toLowerCase());
+  const names = [modelName];
+  let holder: ts.Node = call.parent;
+  // `mongoose.models.User || mongoose.model('User', schema)` (a module loaded twice, as in Next.js) holds the model too.
+  while (
+    ts.isParenthesizedExpression(holder) ||
+    ts.isAsExpression(holder) ||
+    (ts.isBinaryExpression(holder) &&
+      (holder.operatorToken.kind === ts.SyntaxKind.BarBarToken || holder.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken))
+  )
+    holder = holder.parent;
+  if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && holder.name.text !== modelName) names.push(holder.name.text);
+  const isDefault = ts.isExportAssignment(holder) || (ts.isBinaryExpression(holder) && holder.left.getText() === 'module.exports');
+  return { file, names, table: tableName([collection]) ?? collection, via: 'mongoose', isDefault };
 }

@@ -1,11 +1,11 @@
 /**
- * ORM models (TypeORM entities, Sequelize models) declared in one file and used in others.
+ * ORM models (TypeORM entities, Sequelize and Mongoose models) declared in one file and used in others.
  * Uses name a model by its class (or `define`d) name and, when imported, by the import;
  * `finish` resolves them to the declaring file, falling back to the one model of that name.
  */
 import type { ImportOrigin } from '../ast/declarations.js';
 
-export type OrmVia = 'typeorm' | 'sequelize' | 'drizzle';
+export type OrmVia = 'typeorm' | 'sequelize' | 'drizzle' | 'mongoose';
 
 export interface ModelDeclaration {
   file: string;
@@ -53,6 +53,17 @@ const SEQUELIZE_WRITES = new Set([
   'findOrCreate',
 ]);
 
+// prettier-ignore
+const MONGOOSE_READS = new Set([
+  'find', 'findOne', 'findById', 'countDocuments', 'estimatedDocumentCount', 'count', 'distinct', 'exists', 'aggregate', 'where',
+]);
+// prettier-ignore
+const MONGOOSE_WRITES = new Set([
+  'create', 'insertMany', 'updateOne', 'updateMany', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndUpdate',
+  'findByIdAndUpdate', 'findOneAndDelete', 'findByIdAndDelete', 'findOneAndRemove', 'findByIdAndRemove', 'findOneAndReplace',
+  'bulkWrite', 'bulkSave', 'update', 'remove',
+]);
+
 /** App-defined static helpers on a model that wrap the ORM's own (`createWithCtx`, `findByIdOrFail`). */
 const HELPER_WRITE = /^(?:create|bulkCreate|update|upsert|destroy|delete|insert|save|remove|restore|increment|decrement)[A-Z]\w*$/;
 const HELPER_READ = /^(?:find|count)[A-Z]\w*$/;
@@ -62,7 +73,12 @@ const INSTANCE_READS = new Set(['reload']);
 export function methodAccess(via: OrmVia, method: string, instance = false): 'read' | 'write' | undefined {
   if (instance) return INSTANCE_READS.has(method) ? 'read' : 'write';
   if (via === 'drizzle') return method === 'find' ? 'read' : 'write';
-  const [reads, writes] = via === 'typeorm' ? [TYPEORM_READS, TYPEORM_WRITES] : [SEQUELIZE_READS, SEQUELIZE_WRITES];
+  const [reads, writes] =
+    via === 'typeorm'
+      ? [TYPEORM_READS, TYPEORM_WRITES]
+      : via === 'mongoose'
+        ? [MONGOOSE_READS, MONGOOSE_WRITES]
+        : [SEQUELIZE_READS, SEQUELIZE_WRITES];
   if (writes.has(method)) return 'write';
   if (reads.has(method)) return 'read';
   if (HELPER_WRITE.test(method)) return 'write';
@@ -70,8 +86,15 @@ export function methodAccess(via: OrmVia, method: string, instance = false): 're
   return undefined;
 }
 
-/** Methods worth recording a use for (the union of both ORMs). */
-export const MODEL_METHODS = new Set([...TYPEORM_READS, ...TYPEORM_WRITES, ...SEQUELIZE_READS, ...SEQUELIZE_WRITES]);
+/** Methods worth recording a use for (the union of the ORMs'). */
+export const MODEL_METHODS = new Set([
+  ...TYPEORM_READS,
+  ...TYPEORM_WRITES,
+  ...SEQUELIZE_READS,
+  ...SEQUELIZE_WRITES,
+  ...MONGOOSE_READS,
+  ...MONGOOSE_WRITES,
+]);
 
 /** Static calls worth recording: the ORMs' methods and helpers named like them. */
 export function isModelMethod(method: string): boolean {

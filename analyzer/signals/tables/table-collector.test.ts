@@ -387,6 +387,53 @@ describe('Drizzle schema objects', () => {
   });
 });
 
+describe('Mongoose', () => {
+  it('reads models and their collections, and the static and instance calls on them, CommonJS and ES modules', () => {
+    const { tables } = collect(
+      {
+        'models/User.js': `
+          const mongoose = require('mongoose');
+          const userSchema = new mongoose.Schema({ name: String });
+          module.exports = mongoose.model('User', userSchema);
+        `,
+        'models/category.ts': `
+          import { Schema, model } from 'mongoose';
+          const schema = new Schema({ title: String }, { collection: 'product_categories' });
+          export const Category = model('Category', schema);
+        `,
+        'models/order.ts': `
+          import mongoose from 'mongoose';
+          const OrderSchema = new mongoose.Schema({ total: Number });
+          export default mongoose.models.Order || mongoose.model('Order', OrderSchema, 'orders_v2');
+        `,
+        'controllers/shop.js': `
+          const User = require('../models/User');
+          const { Category } = require('../models/category');
+          const Order = require('../models/order').default;
+          exports.checkout = async (req, res) => {
+            const user = await User.findById(req.user.id);
+            user.cart = [];
+            await user.save();
+            const categories = await Category.find({}).lean();
+            await Order.create({ user: user._id });
+            await Order.findByIdAndUpdate(req.params.id, { paid: true });
+            const count = await Order.countDocuments();
+            res.json({ categories, count });
+          };
+        `,
+        // Not Mongoose: a Backbone-style model() with no schema, and Array.from.
+        'client/store.js': "const Todo = app.model('Todo');\nconst list = Array.from(items);",
+      },
+      { imports: { '../models/User': 'models/User.js', '../models/category': 'models/category.ts', '../models/order': 'models/order.ts' } },
+    );
+    expect(lines(tables)).toEqual([
+      'controllers/shop.js orders_v2 mongoose r1 w2',
+      'controllers/shop.js product_categories mongoose r1 w0',
+      'controllers/shop.js users mongoose r1 w1',
+    ]);
+  });
+});
+
 describe('Sequelize', () => {
   it('counts writes through instances of known models, scoped models and helpers named like ORM methods', () => {
     const { tables } = collect(

@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { declarationOf, importOriginOf, skipOuter } from '../ast/declarations.js';
 import type { AccessTally } from './access-tally.js';
 import { isChainTop, knexAccesses } from './knex-chains.js';
-import { applyInit, classModel, defineModel, type ClassModel } from './orm-declarations.js';
+import { applyInit, classModel, defineModel, mongooseModel, type ClassModel } from './orm-declarations.js';
 import { drizzleTable, drizzleUse } from './drizzle-tables.js';
 import { instanceModelUse, unscopedModel } from './model-instances.js';
 import { isModelMethod, type ModelDeclaration, type ModelUse } from './orm-models.js';
@@ -83,7 +83,7 @@ export function visitTableFile(file: string, sourceFile: ts.SourceFile, tally: A
       for (const access of knexAccesses(call)) tally.add(file, access.table, 'knex', access.write);
     }
     if (features.models) {
-      const defined = defineModel(call, file);
+      const defined = defineModel(call, file) ?? mongooseModel(call, file);
       if (defined) facts.models.push(defined);
       const callee = call.expression;
       if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'init') inits.push(call);

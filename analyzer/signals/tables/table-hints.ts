@@ -9,7 +9,7 @@ export interface TableFeatures {
   sql: boolean;
   knex: boolean;
   typeorm: boolean;
-  /** Sequelize models and TypeORM active-record calls (`User.findAll()`, `Order.find()`). */
+  /** Sequelize and Mongoose models and TypeORM active-record calls (`User.findAll()`, `Order.find()`). */
   models: boolean;
   prisma: boolean;
   /** Drizzle table declarations and query steps that name a table. */
@@ -21,7 +21,7 @@ const SQL_UPPER = /\b(?:SELECT|INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY)\b/;
 const SQL_QUOTED = /['"`]\s*(?:select|insert|update|delete|with|merge|truncate|copy|explain)\b/;
 const KNEX_CALL = /\b(?:db|trx|database)\s*\(\s*['"`{]/;
 const MODEL_CALL =
-  /\.(?:find\w*|create\w*|update\w*|count\w*|save\w*|insert|remove|delete|destroy\w*|bulkCreate|upsert|increment|decrement|truncate|restore|max|min|sum)\(/g;
+  /\.(?:find\w*|create\w*|update\w*|count\w*|save\w*|insert\w*|remove|delete\w*|destroy\w*|bulk\w+|upsert|increment|decrement|truncate|restore|max|min|sum|aggregate|distinct|exists|replaceOne|estimatedDocumentCount)\(/g;
 /** Writes through a model instance: `user.save()`, `doc.destroy()`, `row.saveWithCtx(…)`. */
 const INSTANCE_CALL = /\.(?:save|destroy|reload|restore|softRemove)\w*\(/;
 const GLOBALS = new Set([
@@ -66,7 +66,10 @@ export function tableFeatures(text: string): TableFeatures | undefined {
     sql: SQL_UPPER.test(text) || SQL_QUOTED.test(text),
     knex: includesAny(text, ['knex', 'Knex']) || KNEX_CALL.test(text),
     typeorm: includesAny(text, ['Repository', '@Entity', 'typeorm', 'manager']),
-    models: includesAny(text, ['@Entity', '@Table', 'extends Model', '.define(']) || hasModelCall(text) || INSTANCE_CALL.test(text),
+    models:
+      includesAny(text, ['@Entity', '@Table', 'extends Model', '.define(', 'mongoose', '.model(']) ||
+      hasModelCall(text) ||
+      INSTANCE_CALL.test(text),
     prisma: includesAny(text, ['prisma', 'Prisma']) || PRISMA_CALL.test(text),
     drizzle: DRIZZLE_CALL.test(text),
   };
