@@ -62,6 +62,18 @@ function extendsSequelizeModel(base: ts.Expression): boolean {
   return origin !== undefined && origin.specifier.startsWith('sequelize');
 }
 
+/** An identifier (or `ns.name`) imported from `specifier`. */
+function importedFrom(node: ts.Expression, specifier: string): boolean {
+  const expression = skipOuter(node);
+  const name = ts.isIdentifier(expression)
+    ? expression
+    : ts.isPropertyAccessExpression(expression) && ts.isIdentifier(expression.expression)
+      ? expression.expression
+      : undefined;
+  const declaration = name ? declarationOf(name.text, name) : undefined;
+  return (declaration ? importOriginOf(declaration) : undefined)?.specifier === specifier;
+}
+
 export interface ClassModel {
   model: ModelDeclaration;
   /** False for a class that only may be a Sequelize model: `X.init(…, { sequelize })` confirms it. */
@@ -81,6 +93,19 @@ export function classModel(node: ts.ClassLikeDeclaration, file: string): ClassMo
     const schema = optionString(argument, 'schema');
     const table = tableName(schema === undefined ? [name] : [schema, name]);
     return table === undefined ? undefined : { model: { file, names: [className], table, via: 'typeorm', isDefault }, confirmed: true };
+  }
+  // @nestjs/mongoose: @Schema({ collection }) on the document class (collection: the class name lower-cased and pluralised).
+  const schemaDecorator = decorator(node, ['Schema']);
+  if (
+    schemaDecorator &&
+    importedFrom(ts.isCallExpression(schemaDecorator) ? schemaDecorator.expression : schemaDecorator, '@nestjs/mongoose')
+  ) {
+    const options = ts.isCallExpression(schemaDecorator) ? schemaDecorator.arguments[0] : undefined;
+    const collection = optionString(options, 'collection') ?? pluralize(className.toLowerCase());
+    return {
+      model: { file, names: [className], table: tableName([collection]) ?? collection, via: 'mongoose', isDefault },
+      confirmed: true,
+    };
   }
   // objection.js models also extend `Model` but name their table in `static tableName`.
   const objection = node.members.some(

@@ -434,6 +434,44 @@ describe('Mongoose', () => {
   });
 });
 
+describe('NestJS Mongoose', () => {
+  it('reads @Schema classes and the models @InjectModel gives a service', () => {
+    const { tables } = collect(
+      {
+        'src/cats/schemas/cat.schema.ts': `
+          import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+          @Schema()
+          export class Cat { @Prop() name: string; }
+          export const CatSchema = SchemaFactory.createForClass(Cat);
+        `,
+        'src/owners/owner.schema.ts': `
+          import { Schema } from '@nestjs/mongoose';
+          @Schema({ collection: 'cat_owners', timestamps: true })
+          export class Owner {}
+        `,
+        'src/cats/cats.service.ts': `
+          import { InjectModel } from '@nestjs/mongoose';
+          import { Model } from 'mongoose';
+          import { Cat } from './schemas/cat.schema';
+          export class CatsService {
+            constructor(
+              @InjectModel(Cat.name) private catModel: Model<Cat>,
+              @InjectModel('Owner') private readonly owners: Model<unknown>,
+            ) {}
+            findAll() { return this.catModel.find().exec(); }
+            adopt(id: string) { return this.catModel.findByIdAndUpdate(id, { adopted: true }); }
+            owner(id: string) { return this.owners.findById(id); }
+          }
+        `,
+        // A class decorated with another Schema is no model.
+        'src/graphql/schema.ts': "import { Schema } from './decorators';\n@Schema()\nexport class Query {}",
+      },
+      { imports: { './schemas/cat.schema': 'src/cats/schemas/cat.schema.ts' } },
+    );
+    expect(lines(tables)).toEqual(['src/cats/cats.service.ts cat_owners mongoose r1 w0', 'src/cats/cats.service.ts cats mongoose r1 w1']);
+  });
+});
+
 describe('Sequelize', () => {
   it('counts writes through instances of known models, scoped models and helpers named like ORM methods', () => {
     const { tables } = collect(

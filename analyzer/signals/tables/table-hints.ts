@@ -65,7 +65,7 @@ export function tableFeatures(text: string): TableFeatures | undefined {
   const features: TableFeatures = {
     sql: SQL_UPPER.test(text) || SQL_QUOTED.test(text),
     knex: includesAny(text, ['knex', 'Knex']) || KNEX_CALL.test(text),
-    typeorm: includesAny(text, ['Repository', '@Entity', 'typeorm', 'manager']),
+    typeorm: includesAny(text, ['Repository', '@Entity', 'typeorm', 'manager', 'InjectModel']),
     models:
       includesAny(text, ['@Entity', '@Table', 'extends Model', '.define(', 'mongoose', '.model(']) ||
       hasModelCall(text) ||

@@ -1,7 +1,7 @@
 /**
  * TypeORM repositories within one file: where a repository of entity X comes from
  * (`getRepository(X)`, `dataSource.getRepository(X)`, `@InjectRepository(X)`, a
- * `Repository<X>` type) and which methods are called on it (`repo.find()`, `this.orders.save()`),
+ * `Repository<X>` type; and @nestjs/mongoose's `@InjectModel(Cat.name)`) and which methods are called on it (`repo.find()`, `this.orders.save()`),
  * plus entity-manager calls that name the entity (`manager.save(X, …)`) and query builders
  * given an entity (`.insert().into(X)`, `.from(X, 'x')`, `.update(X)`, `.delete().from(X)`,
  * `.leftJoin(X, 'x', …)`, `ds.createQueryBuilder(X, 'x')`).
@@ -52,7 +52,20 @@ function isBuilderChain(node: ts.Expression): boolean {
 
 interface EntityName {
   name: string;
-  node: ts.Identifier;
+  /** The name where it is written; absent for a model named by a string (`@InjectModel('Cat')`). */
+  node?: ts.Identifier;
+  /** The ORM of the model (default: TypeORM). */
+  via?: 'mongoose';
+}
+
+/** @nestjs/mongoose's `@InjectModel(Cat.name)` or `@InjectModel('Cat')`: the model Cat. */
+function injectedModel(argument: ts.Expression | undefined): EntityName | undefined {
+  const expression = argument ? skipOuter(argument) : undefined;
+  if (!expression) return undefined;
+  if (ts.isPropertyAccessExpression(expression) && expression.name.text === 'name' && ts.isIdentifier(expression.expression))
+    return { name: expression.expression.text, node: expression.expression, via: 'mongoose' };
+  const literal = ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression) ? expression.text : undefined;
+  return literal !== undefined && /^[A-Z]/.test(literal) ? { name: literal, via: 'mongoose' } : undefined;
 }
 
 function entityArgument(node: ts.Expression | undefined): EntityName | undefined {
@@ -91,9 +104,9 @@ function injectedEntity(node: ts.Node): EntityName | undefined {
   if (!ts.canHaveDecorators(node)) return undefined;
   for (const item of ts.getDecorators(node) ?? []) {
     const expression = skipOuter(item.expression);
-    if (ts.isCallExpression(expression) && ts.isIdentifier(expression.expression) && expression.expression.text === 'InjectRepository') {
-      return entityArgument(expression.arguments[0]);
-    }
+    if (!ts.isCallExpression(expression) || !ts.isIdentifier(expression.expression)) continue;
+    if (expression.expression.text === 'InjectRepository') return entityArgument(expression.arguments[0]);
+    if (expression.expression.text === 'InjectModel') return injectedModel(expression.arguments[0]);
   }
   return undefined;
 }
@@ -163,9 +176,9 @@ export class TypeOrmRepositories {
   }
 
   private addUse(entity: EntityName, method: string): void {
-    const declaration = declarationOf(entity.name, entity.node);
+    const declaration = entity.node ? declarationOf(entity.name, entity.node) : undefined;
     const origin = declaration ? importOriginOf(declaration) : undefined;
-    this.uses.push({ file: this.file, name: entity.name, origin, method, via: 'typeorm' });
+    this.uses.push({ file: this.file, name: entity.name, origin, method, via: entity.via ?? 'typeorm' });
   }
 
   /** The uses of this file; a repository obtained but never called counts as one read. */
