@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { toolRunFiles } from './package-scripts.js';
+import { manifest } from './__fixtures__/manifest.js';
 import type { Manifest } from './workspaces.js';
 
-const manifest = (dir: string, scripts: Record<string, string>): Manifest => ({
-  dir,
-  name: undefined,
-  exports: undefined,
-  imports: undefined,
-  entries: [],
-  main: undefined,
-  tsconfig: undefined,
-  scripts,
-});
+const scripted = (dir: string, scripts: Record<string, string>): Manifest => manifest(dir, { scripts });
 
 const modules = new Set([
   'server.js',
@@ -28,14 +20,14 @@ describe('toolRunFiles', () => {
   it('finds the files tool scripts run through node, tsx, npx, cross-env and env assignments, with runner options skipped', () => {
     const runs = toolRunFiles(
       [
-        manifest('', {
+        scripted('', {
           'reset-password': 'node extra/reset-password',
           release: 'cross-env CI=1 npx tsx --tsconfig tsconfig.json ./tools/release.ts --beta',
           seed: 'NODE_ENV=dev node -r dotenv/config --import tsx "scripts/seed.ts"',
           lint: 'eslint .',
           missing: 'node scripts/gone.js',
         }),
-        manifest('packages/api', { import: 'pnpm exec tsx bin/import.ts', start: 'node src/main.ts' }),
+        scripted('packages/api', { import: 'pnpm exec tsx bin/import.ts', start: 'node src/main.ts' }),
       ],
       modules,
     );
@@ -50,7 +42,7 @@ describe('toolRunFiles', () => {
   it('takes the last command of a script that starts the application for the application, and what runs before it for tools', () => {
     const runs = toolRunFiles(
       [
-        manifest('', {
+        scripted('', {
           start: 'node scripts/migrate.js && node server.js',
           'dev:watch': 'node --watch server.js',
           'start-pr-test': 'node extra/reset-password.js && npm run dev',

@@ -2,18 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProjectConfigs, ResolutionSettings } from './project-configs.js';
 import { Resolver } from './resolver.js';
 import type { Manifest } from './workspaces.js';
-
-const manifest = (dir: string, fields: Partial<Manifest> = {}): Manifest => ({
-  dir,
-  name: undefined,
-  exports: undefined,
-  imports: undefined,
-  entries: [],
-  main: undefined,
-  tsconfig: undefined,
-  scripts: {},
-  ...fields,
-});
+import { manifest } from './__fixtures__/manifest.js';
 
 function resolver(options: {
   modules: string[];
