@@ -49,21 +49,8 @@ function baseClass(node: ts.ClassLikeDeclaration): ts.Expression | undefined {
   return clause?.types[0]?.expression;
 }
 
-/** `extends Model` where Model comes from sequelize or sequelize-typescript. */
-function extendsSequelizeModel(base: ts.Expression): boolean {
-  const name = ts.isIdentifier(base)
-    ? base
-    : ts.isPropertyAccessExpression(base) && ts.isIdentifier(base.expression)
-      ? base.expression
-      : undefined;
-  if (!name) return false;
-  const declaration = declarationOf(name.text, name);
-  const origin = declaration ? importOriginOf(declaration) : undefined;
-  return origin !== undefined && origin.specifier.startsWith('sequelize');
-}
-
-/** An identifier (or `ns.name`) imported from `specifier`. */
-function importedFrom(node: ts.Expression, specifier: string): boolean {
+/** Where an identifier (or `ns.name`) is imported from, if it is imported. */
+function importSpecifier(node: ts.Expression): string | undefined {
   const expression = skipOuter(node);
   const name = ts.isIdentifier(expression)
     ? expression
@@ -71,7 +58,39 @@ function importedFrom(node: ts.Expression, specifier: string): boolean {
       ? expression.expression
       : undefined;
   const declaration = name ? declarationOf(name.text, name) : undefined;
-  return (declaration ? importOriginOf(declaration) : undefined)?.specifier === specifier;
+  return declaration ? importOriginOf(declaration)?.specifier : undefined;
+}
+
+/** An identifier (or `ns.name`) imported from `specifier`. */
+function importedFrom(node: ts.Expression, specifier: string): boolean {
+  return importSpecifier(node) === specifier;
+}
+
+/** `extends Model` where Model comes from sequelize or sequelize-typescript. */
+function extendsSequelizeModel(base: ts.Expression): boolean {
+  return importSpecifier(base)?.startsWith('sequelize') ?? false;
+}
+
+/**
+ * What holds a model a call makes: the names it is given (its own, and the variable's when
+ * that differs) and whether it is the module's default export (`export default`,
+ * `module.exports =`). Parentheses, `as` and `a || b`/`a ?? b` are looked through
+ * (`mongoose.models.User || mongoose.model('User', schema)`, as in Next.js, where a module
+ * may load twice).
+ */
+function modelHolder(call: ts.CallExpression, modelName: string): { names: string[]; isDefault: boolean } {
+  let holder: ts.Node = call.parent;
+  while (
+    ts.isParenthesizedExpression(holder) ||
+    ts.isAsExpression(holder) ||
+    (ts.isBinaryExpression(holder) &&
+      (holder.operatorToken.kind === ts.SyntaxKind.BarBarToken || holder.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken))
+  )
+    holder = holder.parent;
+  const names = [modelName];
+  if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && holder.name.text !== modelName) names.push(holder.name.text);
+  const isDefault = ts.isExportAssignment(holder) || (ts.isBinaryExpression(holder) && holder.left.getText() === 'module.exports');
+  return { names, isDefault };
 }
 
 export interface ClassModel {
@@ -156,15 +175,7 @@ export function defineModel(call: ts.CallExpression, file: string): ModelDeclara
   const [nameArg, attributes, options] = call.arguments;
   const modelName = nameArg ? staticString(nameArg) : undefined;
   if (modelName === undefined || !attributes || !ts.isObjectLiteralExpression(skipOuter(attributes))) return undefined;
-  const table = sequelizeTable(modelName, options);
-  const names = [modelName];
-  let isDefault = false;
-  let holder: ts.Node = call.parent;
-  while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder)) holder = holder.parent;
-  if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && holder.name.text !== modelName) names.push(holder.name.text);
-  if (ts.isExportAssignment(holder)) isDefault = true;
-  if (ts.isBinaryExpression(holder) && holder.left.getText() === 'module.exports') isDefault = true;
-  return { file, names, table, via: 'sequelize', isDefault };
+  return { file, ...modelHolder(call, modelName), table: sequelizeTable(modelName, options), via: 'sequelize' };
 }
 
 /** `new Schema(fields, options)` or `new mongoose.Schema(…)`, inline or behind a name of this file. */
@@ -204,17 +215,5 @@ export function mongooseModel(call: ts.CallExpression, file: string): ModelDecla
     (collectionArg ? staticString(collectionArg) : undefined) ??
     optionString(schema?.arguments?.[1], 'collection') ??
     pluralize(modelName.toLowerCase());
-  const names = [modelName];
-  let holder: ts.Node = call.parent;
-  // `mongoose.models.User || mongoose.model('User', schema)` (a module loaded twice, as in Next.js) holds the model too.
-  while (
-    ts.isParenthesizedExpression(holder) ||
-    ts.isAsExpression(holder) ||
-    (ts.isBinaryExpression(holder) &&
-      (holder.operatorToken.kind === ts.SyntaxKind.BarBarToken || holder.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken))
-  )
-    holder = holder.parent;
-  if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && holder.name.text !== modelName) names.push(holder.name.text);
-  const isDefault = ts.isExportAssignment(holder) || (ts.isBinaryExpression(holder) && holder.left.getText() === 'module.exports');
-  return { file, names, table: tableName([collection]) ?? collection, via: 'mongoose', isDefault };
+  return { file, ...modelHolder(call, modelName), table: tableName([collection]) ?? collection, via: 'mongoose' };
 }
