@@ -960,9 +960,13 @@ static void report(void)
            g->n, rank(g, 50, 100) / 1e3, rank(g, 99, 100) / 1e3, g->n ? g->v[g->n - 1] / 1e3 : 0.0);
     printf("{\"requests\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"rate\":%s,\"achievedRate\":%.3f,\"seconds\":%s,"
            "\"connections\":%ld,\"arrivals\":\"%s\",\"p50Ms\":%.3f,\"p90Ms\":%.3f,\"p99Ms\":%.3f,\"p999Ms\":%.3f,"
-           "\"maxMs\":%.3f,\"meanMs\":%.3f,\"maxQueued\":%zu,\"warmupRequests\":%" PRIu64 "}\n",
+           "\"maxMs\":%.3f,\"meanMs\":%.3f,\"maxQueued\":%zu,\"warmupRequests\":%" PRIu64 ","
+           "\"errorsStatus\":%" PRIu64 ",\"errorsClosed\":%" PRIu64 ",\"errorsTimeout\":%" PRIu64
+           ",\"errorsBadResponse\":%" PRIu64 ",\"errorsUnfinished\":%" PRIu64 ",\"reconnects\":%" PRIu64
+           ",\"sendLagP50Us\":%.1f,\"sendLagSamples\":%zu}\n",
            st.scheduled, errors, rate, achieved, seconds, opt.connections, arrivals, p50, p90, p99, p999, max, mean,
-           st.max_queued, st.warmup);
+           st.max_queued, st.warmup, st.err_status, st.err_closed, st.err_timeout, st.err_protocol, st.err_unfinished,
+           st.reconnects, rank(g, 50, 100) / 1e3, g->n);
     fflush(stdout);
 }
 

@@ -33,6 +33,17 @@ export interface PaceResult {
   maxQueued: number;
   /** Requests of the warm-up: sent, not recorded. */
   warmupRequests: number;
+  /** The errors by kind: a status outside 200–399, a connection closed or reset, no answer within the timeout, a response that is not HTTP, still open at the end. */
+  errorsStatus: number;
+  errorsClosed: number;
+  errorsTimeout: number;
+  errorsBadResponse: number;
+  errorsUnfinished: number;
+  /** Connections opened again, after an error or after the server closed one. */
+  reconnects: number;
+  /** Median delay between a request's scheduled time and its send, in µs, over the `sendLagSamples` recorded requests that found an idle connection. */
+  sendLagP50Us: number;
+  sendLagSamples: number;
 }
 
 export interface PaceOptions {
@@ -93,6 +104,14 @@ const FIELDS = {
   mean: 'meanMs',
   maxQueued: 'maxQueued',
   warmupRequests: 'warmupRequests',
+  errorsStatus: 'errorsStatus',
+  errorsClosed: 'errorsClosed',
+  errorsTimeout: 'errorsTimeout',
+  errorsBadResponse: 'errorsBadResponse',
+  errorsUnfinished: 'errorsUnfinished',
+  reconnects: 'reconnects',
+  sendLagP50Us: 'sendLagP50Us',
+  sendLagSamples: 'sendLagSamples',
 } as const satisfies Record<keyof PaceResult, string>;
 
 /** Reads pace's report: the last line of its output that is a JSON object. */
