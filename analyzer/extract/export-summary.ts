@@ -8,7 +8,7 @@
 import ts from 'typescript';
 import type { ExportKind, ExportSummary, ForwardedExport } from './file-summary.js';
 import { literalText, requireCall, requireMember } from './import-refs.js';
-import { commonJsTarget, hasModifier } from '../signals/ast/syntax.js';
+import { assignedToExports, commonJsTarget, hasModifier } from '../signals/ast/syntax.js';
 
 /** A namespace that emits no code: it holds only types (and namespaces that hold only types). */
 function isTypeOnlyNamespace(node: ts.ModuleDeclaration): boolean {
@@ -107,7 +107,8 @@ function requireBindings(statements: readonly ts.Statement[]): Map<string, Forwa
 
 /**
  * CommonJS exports, for a file without ES module syntax: `module.exports = { a, b: require('./b'), ...require('./c') }`,
- * `exports.d = require('./d').d`, `module.exports = require('./e')`. A file of requires and such
+ * `exports.d = require('./d').d`, `module.exports = require('./e')`, and the same objects and
+ * requires given to `Object.assign(module.exports, …)`. A file of requires and such
  * assignments only is a barrel.
  */
 function summarizeCommonJs(statements: readonly ts.Statement[], summary: ExportSummary): void {
@@ -121,7 +122,33 @@ function summarizeCommonJs(statements: readonly ts.Statement[], summary: ExportS
     else merge(summary.local, name, 'value');
   };
   let onlyForwards = true;
+  /** An object whose properties become exports: an object literal, or a required module's whole exports. */
+  const passObject = (value: ts.Expression): void => {
+    const whole = forwardOf(value);
+    if (whole?.name === '*') {
+      summary.star.push({ specifier: whole.specifier, typeOnly: false });
+      return;
+    }
+    if (!ts.isObjectLiteralExpression(value)) {
+      onlyForwards = false;
+      return;
+    }
+    for (const property of value.properties) {
+      if (ts.isShorthandPropertyAssignment(property)) pass(property.name.text, property.name);
+      else if (ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)))
+        pass(property.name.text, property.initializer);
+      else if (ts.isSpreadAssignment(property)) passObject(property.expression);
+      else if (property.name !== undefined && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)))
+        merge(summary.local, property.name.text, 'value');
+      else onlyForwards = false;
+    }
+  };
   for (const statement of statements) {
+    const assigned = ts.isExpressionStatement(statement) ? assignedToExports(statement.expression) : undefined;
+    if (assigned) {
+      for (const source of assigned) passObject(source);
+      continue;
+    }
     const assignment =
       ts.isExpressionStatement(statement) &&
       ts.isBinaryExpression(statement.expression) &&
@@ -144,22 +171,8 @@ function summarizeCommonJs(statements: readonly ts.Statement[], summary: ExportS
       pass(target, value);
       continue;
     }
-    const whole = forwardOf(value);
-    if (whole?.name === '*') summary.star.push({ specifier: whole.specifier, typeOnly: false });
-    else if (ts.isObjectLiteralExpression(value)) {
-      for (const property of value.properties) {
-        if (ts.isShorthandPropertyAssignment(property)) pass(property.name.text, property.name);
-        else if (ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)))
-          pass(property.name.text, property.initializer);
-        else if (ts.isSpreadAssignment(property)) {
-          const spread = forwardOf(property.expression);
-          if (spread?.name === '*') summary.star.push({ specifier: spread.specifier, typeOnly: false });
-          else onlyForwards = false;
-        } else if (property.name !== undefined && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)))
-          merge(summary.local, property.name.text, 'value');
-        else onlyForwards = false;
-      }
-    } else merge(summary.local, 'default', 'value');
+    if (forwardOf(value)?.name === '*' || ts.isObjectLiteralExpression(value)) passObject(value);
+    else merge(summary.local, 'default', 'value');
   }
   summary.barrel = onlyForwards && summary.local.size === 0 && summary.forwarded.size + summary.star.length > 0;
 }

@@ -145,6 +145,40 @@ describe('export summary', () => {
     expect(exportsOf(summarize("export const a = 1;\nmodule.exports = { b: require('./b') };").exports).forwarded).toEqual({});
   });
 
+  it('reads Object.assign(module.exports, …) and Object.assign(exports, …) like module.exports objects', () => {
+    const summary = summarize(
+      [
+        "const users = require('./users');",
+        'function local() {}',
+        "Object.assign(module.exports, { users, local, find: require('./find').find }, require('./more'));",
+        "Object.assign(exports, { ...require('./extra'), version: 2 });",
+      ].join('\n'),
+      'js',
+    ).exports;
+    expect(exportsOf(summary)).toEqual({
+      local: { local: 'value', version: 'value' },
+      forwarded: {
+        users: { specifier: './users', name: '*', typeOnly: false },
+        find: { specifier: './find', name: 'find', typeOnly: false },
+      },
+      star: [
+        { specifier: './more', typeOnly: false },
+        { specifier: './extra', typeOnly: false },
+      ],
+    });
+    expect(summary.barrel).toBe(false);
+    // Only requires and forwards: a barrel. Object.assign onto anything else is code of the file's own.
+    const lines = ["const a = require('./a');", "Object.assign(module.exports, { a }, require('./b'));"];
+    const barrel = summarize(lines.join('\n'), 'js').exports;
+    expect(exportsOf(barrel)).toEqual({
+      local: {},
+      forwarded: { a: { specifier: './a', name: '*', typeOnly: false } },
+      star: [{ specifier: './b', typeOnly: false }],
+    });
+    expect(barrel.barrel).toBe(true);
+    expect(summarize([...lines, 'Object.assign(other, { c: 1 });'].join('\n'), 'js').exports.barrel).toBe(false);
+  });
+
   it('tells type exports from value exports, declaration merging and declare-only included', () => {
     const summary = summarize(
       [

@@ -26,3 +26,25 @@ export function commonJsTarget(left: ts.Expression): string | undefined {
   }
   return undefined;
 }
+
+/** `Object.assign(module.exports, …)` or `Object.assign(exports, …)`: the objects it copies onto the exports. */
+export function assignedToExports(expression: ts.Expression): readonly ts.Expression[] | undefined {
+  if (!ts.isCallExpression(expression)) return undefined;
+  const {
+    expression: callee,
+    arguments: [target, ...sources],
+  } = expression;
+  const isAssign =
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'Object' &&
+    callee.name.text === 'assign';
+  if (!isAssign || target === undefined) return undefined;
+  const exportsObject =
+    (ts.isIdentifier(target) && target.text === 'exports') ||
+    (ts.isPropertyAccessExpression(target) &&
+      ts.isIdentifier(target.expression) &&
+      target.expression.text === 'module' &&
+      target.name.text === 'exports');
+  return exportsObject ? sources : undefined;
+}

@@ -1,12 +1,13 @@
 /**
  * What a file exports, as `ValueRef`s: ES exports (`export const`, `export default`,
  * `export { a as b }`, re-exports, `export *`) and CommonJS (`export =`, `module.exports =`,
- * `exports.x =`). `export =` and `module.exports =` are recorded under `export=`.
+ * `exports.x =`, `Object.assign(module.exports, { … })`). `export =` and `module.exports =` are
+ * recorded under `export=`.
  */
 import ts from 'typescript';
 import { declarationOf, requiredSpecifier, skipOuter } from '../ast/declarations.js';
 import { propertyNameText } from '../ast/literals.js';
-import { commonJsTarget, hasModifier } from '../ast/syntax.js';
+import { assignedToExports, commonJsTarget, hasModifier } from '../ast/syntax.js';
 import type { FileExports, ValueRef } from './route-facts.js';
 import type { ValueRefs } from './value-refs.js';
 
@@ -65,11 +66,7 @@ export function collectExports(sourceFile: ts.SourceFile, file: string, refs: Va
 }
 
 function collectCommonJs(expression: ts.Expression, refs: ValueRefs, set: (name: string, ref: ValueRef | undefined) => void): void {
-  if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
-  const target = commonJsTarget(expression.left);
-  if (target === undefined) return;
-  const value = skipOuter(expression.right);
-  if (target === 'export=' && ts.isObjectLiteralExpression(value)) {
+  const properties = (value: ts.ObjectLiteralExpression): void => {
     for (const property of value.properties) {
       if (ts.isShorthandPropertyAssignment(property)) set(property.name.text, refs.refOf(property.name));
       else if (ts.isPropertyAssignment(property)) {
@@ -77,7 +74,17 @@ function collectCommonJs(expression: ts.Expression, refs: ValueRefs, set: (name:
         if (name !== undefined) set(name, refs.refOf(property.initializer));
       }
     }
+  };
+  // Object.assign(module.exports, { a, b }): as module.exports = { a, b } does, one name each.
+  const assigned = assignedToExports(expression);
+  if (assigned) {
+    for (const source of assigned.map(skipOuter)) if (ts.isObjectLiteralExpression(source)) properties(source);
     return;
   }
-  set(target, refs.refOf(value));
+  if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+  const target = commonJsTarget(expression.left);
+  if (target === undefined) return;
+  const value = skipOuter(expression.right);
+  if (target === 'export=' && ts.isObjectLiteralExpression(value)) properties(value);
+  else set(target, refs.refOf(value));
 }

@@ -376,6 +376,27 @@ describe('routers that are never mounted', () => {
       'ROUTE_UNMOUNTED_ROUTER server/routers/plugin-router.js',
     ]);
   });
+  it('follows routers exported with Object.assign(module.exports, { … }) to where they are mounted', () => {
+    const { routes, warnings } = collect({
+      'src/app.js': `
+        const express = require('express');
+        const { users, orders } = require('./routers');
+        const app = express();
+        app.use('/users', users);
+        app.use('/orders', orders);
+      `,
+      'src/routers.js': `
+        const express = require('express');
+        const users = express.Router();
+        users.get('/:id', show);
+        const orders = express.Router();
+        orders.post('/', place);
+        Object.assign(module.exports, { users }, { orders });
+      `,
+    });
+    expect(lines(routes)).toEqual(['GET /users/:id src/routers.js', 'POST /orders src/routers.js']);
+    expect(warnings).toEqual([]);
+  });
 });
 
 describe('koa-mount', () => {
