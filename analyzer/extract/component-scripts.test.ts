@@ -16,7 +16,7 @@ describe('componentScripts', () => {
     expect(view.scripts).toBe(1);
   });
 
-  it('reads every script element, takes TS when any script is TS, and skips commented-out and src= scripts', () => {
+  it('reads every script element, takes TS when any script is TS, skips commented-out ones, and imports what a src= script names', () => {
     const text = [
       '<script context="module">export const a = 1;</script>',
       "<!-- <script>import gone from './gone';</script> -->",
@@ -30,7 +30,13 @@ describe('componentScripts', () => {
     expect(view.text).toContain('export const a = 1;');
     expect(view.text).toContain("import { b } from './b';");
     expect(view.text).not.toContain('gone');
-    expect(view.text).not.toContain('external');
+    // Written over the opening tag: same length, same place.
+    expect(view.text).toHaveLength(text.length);
+    expect(view.text.indexOf('import "./external.js";')).toBe(text.indexOf("<script src='./external.js'>"));
+    expect(view.text).not.toContain('</script>');
+    // A tag whose first line cannot hold the import, or a path with a quote in it, gives none.
+    expect(componentScripts('<script\n  src="./far.ts"></script>').text.trim()).toBe('');
+    expect(componentScripts("<script src='./a\"b.ts'></script>").text.trim()).toBe('');
   });
 
   it('takes JS without lang, TSX and JSX when said, and copes with a script left open or a file without one', () => {
@@ -54,6 +60,11 @@ describe('single-file components in the parser', () => {
     expect(summary.parseError?.line).toBe(7);
     expect(summary.loc).toBe(7);
     expect(summary.markup).toBe('Vue component');
+    // Vue's <script src>: the component's code is in that file, which it now imports.
+    const split = '<template><p>{{ a }}</p></template>\n<script src="./split.ts" lang="ts"></script>\n';
+    expect(summarizeFile(parseSourceFile('S.vue', split, 'vue', false), 'vue', split).refs).toEqual([
+      { specifier: './split.ts', kind: 'import', typeOnly: false, names: ['*'] },
+    ]);
     const svelte = '<script>\n  export let name;\n</script>\n<h1>{name}</h1>\n';
     expect(summarizeFile(parseSourceFile('C.svelte', svelte, 'svelte', false), 'svelte', svelte)).toMatchObject({
       markup: 'Svelte component',

@@ -3,6 +3,8 @@
  * to a template and styles. The parser gets the file with everything outside those elements
  * turned into spaces (line breaks kept), so every position, line and parse error in the tree
  * is the one in the file, and a template's `{{ x }}` or a style's `url(…)` is never read as code.
+ * A `<script src="./x.ts">` (Vue's way of keeping the code in a file of its own) becomes
+ * `import "./x.ts";` written over its opening tag, so the file depends on that one.
  */
 import ts from 'typescript';
 
@@ -13,7 +15,7 @@ export interface ComponentScripts {
   text: string;
   /** TS when a script says `lang="ts"` (TSX or JSX when it says so), else JS. */
   scriptKind: ts.ScriptKind;
-  /** How many `<script>` elements the file has (Vue's `<script>` and `<script setup>`, Svelte's module script). */
+  /** How many `<script>` elements with code of their own the file has (Vue's `<script>` and `<script setup>`, Svelte's module script). */
   scripts: number;
 }
 
@@ -39,15 +41,28 @@ const SCRIPT_OPEN = /<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
 const SCRIPT_CLOSE = /<\/script\s*>/gi;
 const HTML_COMMENT = /<!--[\s\S]*?-->/g;
 const LANG_ATTRIBUTE = /(?:^|\s)lang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
-const SRC_ATTRIBUTE = /(?:^|\s)src\s*=/i;
+const SRC_ATTRIBUTE = /(?:^|\s)src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))?/i;
 
 /** Spaces in place of every character but line breaks, so offsets and lines stay. */
 const blank = (text: string): string => text.replace(/[^\r\n]/g, ' ');
+
+/**
+ * `import "<src>";` padded to the opening tag's length, or undefined when the tag's first line
+ * is too short to hold it or the path holds a quote, backslash or line break.
+ */
+function srcImport(tag: string, src: string): string | undefined {
+  const statement = `import ${JSON.stringify(src)};`;
+  const firstLine = tag.search(/[\r\n]/);
+  if (/["'\\\r\n]/.test(src) || src === '' || statement.length > (firstLine === -1 ? tag.length : firstLine)) return undefined;
+  return statement + blank(tag.slice(statement.length));
+}
 
 export function componentScripts(text: string): ComponentScripts {
   // Markup comments may hold a commented-out <script>; they are blanked before the search.
   const searched = text.replace(HTML_COMMENT, blank);
   const kept: Array<[number, number]> = [];
+  /** Opening tags of `src` scripts and the import that stands for each. */
+  const imports: Array<[number, string]> = [];
   let scriptKind: ts.ScriptKind = ts.ScriptKind.JS;
   SCRIPT_OPEN.lastIndex = 0;
   for (let open = SCRIPT_OPEN.exec(searched); open !== null; open = SCRIPT_OPEN.exec(searched)) {
@@ -56,8 +71,12 @@ export function componentScripts(text: string): ComponentScripts {
     const close = SCRIPT_CLOSE.exec(searched);
     const end = close === null ? searched.length : close.index;
     const attributes = open[1] ?? '';
-    // `<script src="./x.ts">` has no code of its own.
-    if (!SRC_ATTRIBUTE.test(attributes)) {
+    // `<script src="./x.ts">` has no code of its own: its file stands in.
+    const src = SRC_ATTRIBUTE.exec(attributes);
+    if (src) {
+      const statement = srcImport(open[0], src[1] ?? src[2] ?? src[3] ?? '');
+      if (statement !== undefined) imports.push([open.index, statement]);
+    } else {
       kept.push([start, end]);
       const lang = LANG_ATTRIBUTE.exec(attributes);
       const kind = LANG_KINDS[(lang?.[1] ?? lang?.[2] ?? lang?.[3] ?? 'js').toLowerCase()] ?? ts.ScriptKind.JS;
@@ -72,5 +91,6 @@ export function componentScripts(text: string): ComponentScripts {
     at = end;
   }
   view += blank(text.slice(at));
+  for (const [start, statement] of imports) view = view.slice(0, start) + statement + view.slice(start + statement.length);
   return { text: view, scriptKind, scripts: kept.length };
 }
