@@ -209,7 +209,7 @@ class FrontResponse implements InboundResponse {
       if (!TOKEN.test(name)) throw new Error(`invalid response field name ${JSON.stringify(name)}`);
       if (INVALID_VALUE.test(value)) throw new Error(`invalid characters in the value of the response field ${name}`);
       if (isField(name, 'date')) date = true;
-      else if (isField(name, 'connection')) close ||= value.toLowerCase() === 'close';
+      else if (isField(name, 'connection')) close ||= isField(value, 'close');
       else if (isField(name, 'content-length')) length = true;
       else if (isField(name, 'transfer-encoding')) chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
       head += `${name}: ${value}\r\n`;

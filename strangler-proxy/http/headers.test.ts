@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientResponseFields, forwardedNode, isValidTraceparent, newTraceparent, upstreamRequestHeaders } from './headers.js';
+import { clientResponseFields, forwardedNode, isField, isValidTraceparent, newTraceparent, upstreamRequestHeaders } from './headers.js';
 
 const toMap = (flat: string[]): Map<string, string[]> => {
   const map = new Map<string, string[]>();
@@ -191,5 +191,21 @@ describe('response headers sent to the client', () => {
       'b=2',
     ]);
     expect(out).toEqual(['Content-Type', 'application/json', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2']);
+  });
+});
+
+describe('isField, without a lower-cased copy', () => {
+  // Every code from 0 to 300 in a name or a value, next to a valid character on either side.
+  const codes = Array.from({ length: 301 }, (_, code) => String.fromCharCode(code));
+
+  it('isField folds ASCII letters only: any case of the name, never another character that lower-cases to a letter', () => {
+    expect(isField('Content-Length', 'content-length')).toBe(true);
+    expect(isField('CONTENT-LENGTH', 'content-length')).toBe(true);
+    expect(isField('content-lengths', 'content-length')).toBe(false);
+    expect(isField('content_length', 'content-length')).toBe(false);
+    // U+212A KELVIN SIGN lower-cases to "k"; '\r' | 0x20 is '-': neither is a match.
+    expect(isField('\u212Aeep-alive', 'keep-alive')).toBe(false);
+    expect(isField('keep\ralive', 'keep-alive')).toBe(false);
+    for (const char of codes) expect([char, isField(`${char}ost`, 'host')]).toEqual([char, char === 'h' || char === 'H']);
   });
 });

@@ -40,18 +40,28 @@ const REQUEST_REPLACED = new Set([
 ]);
 
 /**
- * Marks the name lengths of the fields above: a name of any other length is none of them
- * and is passed on as it is, without being lower-cased (unless a Connection header names
- * fields of its own).
+ * The fields above by the length of their names: a name of any other length is none of them
+ * and is passed on as it is, without a look at its characters.
  */
-const lengthTable = (names: Iterable<string>): Uint8Array => {
-  const table = new Uint8Array(32);
-  for (const name of names) table[name.length] = 1;
+const byLength = (names: Iterable<string>): ReadonlyArray<readonly string[] | undefined> => {
+  const table: Array<string[] | undefined> = [];
+  for (const name of names) (table[name.length] ??= []).push(name);
   return table;
 };
-const REQUEST_WATCHED = lengthTable([...ALWAYS_HOP_BY_HOP, ...REQUEST_REPLACED]);
-const RESPONSE_WATCHED = lengthTable(ALWAYS_HOP_BY_HOP);
-const watched = (table: Uint8Array, name: string): boolean => name.length < 32 && table[name.length] === 1;
+const REQUEST_NAMES = byLength([...ALWAYS_HOP_BY_HOP, ...REQUEST_REPLACED]);
+const RESPONSE_NAMES = byLength(ALWAYS_HOP_BY_HOP);
+
+/**
+ * Which of the listed lower-case names `name` is, in any case (the constant itself, so later
+ * comparisons are cheap), or undefined. Nothing is allocated: most names are looked at only
+ * for their length.
+ */
+function listedName(table: ReadonlyArray<readonly string[] | undefined>, name: string): string | undefined {
+  const candidates = table[name.length];
+  if (candidates === undefined) return undefined;
+  for (const candidate of candidates) if (isField(name, candidate)) return candidate;
+  return undefined;
+}
 
 /**
  * Connection values that name no field but hop-by-hop ones already removed (nearly every
@@ -94,8 +104,20 @@ export function forwardedNode(address: string): string {
   return address;
 }
 
-/** `name` is the field `lower` (a lower-case name), in any case; the length check spares most lower-casing. */
-export const isField = (name: string, lower: string): boolean => name.length === lower.length && name.toLowerCase() === lower;
+/**
+ * `name` is the field `lower` (a lower-case ASCII name), in any case. Compared character by
+ * character, ASCII letters folded: no lower-cased copy is made (field names are ASCII tokens).
+ */
+export function isField(name: string, lower: string): boolean {
+  const length = lower.length;
+  if (name.length !== length) return false;
+  for (let index = 0; index < length; index++) {
+    const code = name.charCodeAt(index);
+    const want = lower.charCodeAt(index);
+    if (code !== want && (code < 65 || code > 90 || code + 32 !== want)) return false;
+  }
+  return true;
+}
 
 /** RFC 9110 §5.6.2: a token, as field names are. */
 export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -168,9 +190,8 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
   let xfHost: string | undefined;
   let forwarded: string | undefined;
   for (let index = 0; index < rawHeaders.length; index += 2) {
-    const rawName = rawHeaders[index] ?? '';
-    if (!watched(REQUEST_WATCHED, rawName)) continue;
-    const name = rawName.toLowerCase();
+    const name = listedName(REQUEST_NAMES, rawHeaders[index] ?? '');
+    if (name === undefined) continue;
     const value = rawHeaders[index + 1] ?? '';
     if (name === 'connection') named = PLAIN_CONNECTION.has(value) ? named : mergeTokens(named, value);
     else if (name === 'host') host = value;
@@ -184,11 +205,12 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
   const out: string[] = [];
   for (let index = 0; index < rawHeaders.length; index += 2) {
     const rawName = rawHeaders[index] ?? '';
-    if (named === undefined && !watched(REQUEST_WATCHED, rawName)) {
+    const listed = listedName(REQUEST_NAMES, rawName);
+    if (listed === undefined && named === undefined) {
       out.push(rawName, rawHeaders[index + 1] ?? '');
       continue;
     }
-    const name = rawName.toLowerCase();
+    const name = listed ?? rawName.toLowerCase();
     if (REQUEST_REPLACED.has(name)) continue;
     if (isHopByHop(name, named)) {
       if (!(context.upgrade && (name === 'upgrade' || name === 'connection'))) continue;
@@ -196,7 +218,7 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
     out.push(rawName, rawHeaders[index + 1] ?? '');
   }
   if (context.upgrade) {
-    if (!out.some((value, index) => index % 2 === 0 && value.toLowerCase() === 'connection')) out.push('connection', 'upgrade');
+    if (!out.some((value, index) => index % 2 === 0 && isField(value, 'connection'))) out.push('connection', 'upgrade');
   }
   if (context.preserveHost && host !== undefined) out.push('host', host);
   const trust = context.trustForwarded;
@@ -237,7 +259,8 @@ export function clientResponseFields(raw: readonly string[]): string[] {
   const out: string[] = [];
   for (let index = 0; index < raw.length; index += 2) {
     const name = raw[index] as string;
-    if ((named === undefined && !watched(RESPONSE_WATCHED, name)) || !isHopByHop(name.toLowerCase(), named))
+    // Kept unless it is always hop-by-hop, or the Connection header names it.
+    if (listedName(RESPONSE_NAMES, name) === undefined && (named === undefined || !named.has(name.toLowerCase())))
       out.push(name, raw[index + 1] as string);
   }
   return out;
