@@ -91,4 +91,37 @@ describe('toolRunFiles', () => {
       'scripts/migrate.js': 'the Dockerfile docker/app.dockerfile',
     });
   });
+
+  it('takes paths in the image back to the project files COPY and ADD put there, from the WORKDIR, stage by stage', () => {
+    const dockerfile = [
+      'FROM node:20 AS build',
+      'WORKDIR /build',
+      'COPY tools/release.ts ./release.ts',
+      'RUN node release.ts',
+      'FROM node:20-slim',
+      'WORKDIR /srv',
+      'COPY --chown=node package.json ./',
+      'COPY --from=build /build/dist ./dist',
+      'COPY extra ./extra',
+      'ADD ["scripts/migrate.js", "scripts/seed.ts", "/usr/local/bin/"]',
+      'COPY packages/api/src app',
+      'WORKDIR app',
+      'RUN node /usr/local/bin/migrate.js && tsx /usr/local/bin/seed.ts && node /srv/extra/reset-password.js',
+      // Run from /srv/app, which holds packages/api/src: main.ts is the application, though a RUN ran it too.
+      'RUN node /srv/app/main.ts --migrate-only',
+      'CMD ["node", "main.ts"]',
+      // No copy covers it: counted from the project's root, as after COPY . .
+      'HEALTHCHECK CMD node ci/check.mjs',
+    ].join('\n');
+    expect(toolRunFiles([], modules, [{ path: 'Dockerfile', text: dockerfile, kind: 'docker' }])).toEqual({
+      'ci/check.mjs': 'the Dockerfile Dockerfile',
+      'extra/reset-password.js': 'the Dockerfile Dockerfile',
+      'scripts/migrate.js': 'the Dockerfile Dockerfile',
+      'scripts/seed.ts': 'the Dockerfile Dockerfile',
+      'tools/release.ts': 'the Dockerfile Dockerfile',
+    });
+    // The next stage forgets the first one's copies: release.ts is no file of the project there.
+    const later = ['FROM node:20', 'COPY tools/release.ts ./release.ts', 'FROM node:20', 'RUN node release.ts'].join('\n');
+    expect(toolRunFiles([], modules, [{ path: 'Dockerfile', text: later, kind: 'docker' }])).toEqual({});
+  });
 });

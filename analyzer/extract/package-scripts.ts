@@ -78,22 +78,97 @@ export interface RunFile {
   kind: 'ci' | 'docker';
 }
 
+/** Where a Dockerfile stage's COPY and ADD put project files: a container path and the project path it holds. */
+interface ImageCopy {
+  container: string;
+  project: string;
+  /** A folder's contents (`COPY src ./src`, `COPY . .`), not one file. */
+  folder: boolean;
+}
+
+/** A Dockerfile stage as far as it has been read: its working directory and what it copied where. */
+interface ImageFiles {
+  workdir: string;
+  copies: ImageCopy[];
+}
+
+/** The words of an instruction's arguments, in the shell form or the exec (JSON) form. */
+function instructionWords(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) return [...trimmed.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((part) => part[1] ?? '');
+  return trimmed.split(/\s+/).filter((word) => word !== '');
+}
+
+/**
+ * `COPY [--chown=…] <src>… <dest>` (and ADD) from the build context: each source as a
+ * container path. A source that is a project file, or is named like a file, is one file (into
+ * `dest/` when dest ends with a slash or there are several sources); anything else is a folder
+ * whose contents go to dest. Copies from another stage (`--from`), URLs and wildcards are left out.
+ */
+function imageCopies(image: ImageFiles, argumentsText: string, modules: ReadonlySet<string>): ImageCopy[] {
+  const words = instructionWords(argumentsText);
+  if (words.some((word) => word.startsWith('--from'))) return [];
+  const paths = words.filter((word) => !word.startsWith('--'));
+  const dest = paths.pop();
+  if (dest === undefined || paths.length === 0) return [];
+  const target = posix.resolve(image.workdir, dest);
+  const into = dest.endsWith('/') || paths.length > 1;
+  return paths
+    .filter((source) => !/[*?[]|^[a-z]+:\/\//i.test(source))
+    .map((source) => {
+      const project = posix.normalize(source).replace(/^\.\/|\/$/g, '');
+      // A file of the project, or named like one (`package.json`): not a folder whose contents land in dest.
+      const file = modules.has(project) || /[^./]\.[A-Za-z0-9]+$/.test(project);
+      return {
+        container: file && into ? posix.join(target, posix.basename(project)) : target,
+        project: project === '.' ? '' : project,
+        folder: !file,
+      };
+    });
+}
+
+/** The project file a path in the image is, by the stage's copies (the last copy that covers it wins); undefined when none does. */
+function projectPath(image: ImageFiles, written: string): string | undefined {
+  const absolute = posix.resolve(image.workdir, written);
+  let found: string | undefined;
+  let longest = -1;
+  for (const copy of image.copies) {
+    const inside = copy.folder && (copy.container === '/' || absolute.startsWith(`${copy.container}/`));
+    if ((absolute !== copy.container && !inside) || copy.container.length < longest) continue;
+    longest = copy.container.length;
+    found = posix.join(copy.project, posix.relative(copy.container, absolute));
+  }
+  return found;
+}
+
 /**
  * A Dockerfile's instructions: `RUN` and `HEALTHCHECK … CMD` run tools while the image is
- * built or checked; `CMD` and `ENTRYPOINT` start the application. Paths count from the root
- * (the usual `COPY . .`).
+ * built or checked; `CMD` and `ENTRYPOINT` start the application. A path is taken back to the
+ * project file that `COPY` (or `ADD`) put there, from the stage's `WORKDIR`
+ * (`COPY scripts/migrate.js /usr/local/bin/` then `RUN node /usr/local/bin/migrate.js`);
+ * one that no copy covers counts from the project's root (as after the usual `COPY . .`).
  */
 function dockerRuns(runs: ToolRuns, modules: ReadonlySet<string>, dockerfile: RunFile): void {
+  let image: ImageFiles = { workdir: '/', copies: [] };
   for (const instruction of dockerfile.text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
-    const match = /^\s*(RUN|CMD|ENTRYPOINT|HEALTHCHECK)\s+(.*)$/i.exec(instruction);
+    const match = /^\s*(FROM|WORKDIR|COPY|ADD|RUN|CMD|ENTRYPOINT|HEALTHCHECK)\s+(.*)$/i.exec(instruction);
     if (!match) continue;
     const keyword = (match[1] ?? '').toUpperCase();
     let command = match[2] ?? '';
+    if (keyword === 'FROM') image = { workdir: '/', copies: [] };
+    else if (keyword === 'WORKDIR') image.workdir = posix.resolve(image.workdir, command.trim().replace(/^["']|["']$/g, ''));
+    else if (keyword === 'COPY' || keyword === 'ADD') image.copies.push(...imageCopies(image, command, modules));
+    if (keyword === 'FROM' || keyword === 'WORKDIR' || keyword === 'COPY' || keyword === 'ADD') continue;
     if (keyword === 'HEALTHCHECK') command = command.replace(/^.*?\bCMD\s+/i, '');
     // The exec form: ["node", "server/server.js"].
-    if (command.trim().startsWith('[')) command = [...command.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((part) => part[1] ?? '').join(' ');
+    if (command.trim().startsWith('[')) command = instructionWords(command).join(' ');
     const tool = keyword === 'CMD' || keyword === 'ENTRYPOINT' ? undefined : `the Dockerfile ${dockerfile.path}`;
-    for (const segment of command.split(/&&|\|\||[;|&]/)) record(runs, modules, '', runFile(segment), tool);
+    for (const segment of command.split(/&&|\|\||[;|&]/)) {
+      const written = runFile(segment);
+      if (written === undefined) continue;
+      const copied = projectPath(image, written);
+      record(runs, modules, '', copied !== undefined && moduleRun(modules, '', copied) !== undefined ? copied : written, tool);
+    }
   }
 }
 
@@ -105,11 +180,15 @@ interface ToolRuns {
   apps: Set<string>;
 }
 
-function record(runs: ToolRuns, modules: ReadonlySet<string>, dir: string, file: string | undefined, tool: string | undefined): void {
-  if (file === undefined) return;
+/** The source file a runner given `file` (in `dir`) runs: `node backend/seeder` runs backend/seeder.js. */
+function moduleRun(modules: ReadonlySet<string>, dir: string, file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
   const written = posix.normalize(posix.join(dir, file));
-  // `node backend/seeder` runs backend/seeder.js.
-  const path = [written, ...RUN_EXTENSIONS.map((extension) => written + extension)].find((candidate) => modules.has(candidate));
+  return [written, ...RUN_EXTENSIONS.map((extension) => written + extension)].find((candidate) => modules.has(candidate));
+}
+
+function record(runs: ToolRuns, modules: ReadonlySet<string>, dir: string, file: string | undefined, tool: string | undefined): void {
+  const path = moduleRun(modules, dir, file);
   if (path === undefined) return;
   if (tool === undefined) runs.apps.add(path);
   else if (!runs.tools.has(path)) runs.tools.set(path, tool);
