@@ -435,7 +435,7 @@ describe('Mongoose', () => {
 });
 
 describe('NestJS Mongoose', () => {
-  it('reads @Schema classes and the models @InjectModel gives a service', () => {
+  it('reads @Schema classes and the models @InjectModel (by class, name or constant) and @Inject(getModelToken()) give a service', () => {
     const { tables } = collect(
       {
         'src/cats/schemas/cat.schema.ts': `
@@ -450,15 +450,21 @@ describe('NestJS Mongoose', () => {
           export class Owner {}
         `,
         'src/cats/cats.service.ts': `
-          import { InjectModel } from '@nestjs/mongoose';
+          import { Inject } from '@nestjs/common';
+          import { InjectModel, getModelToken } from '@nestjs/mongoose';
           import { Model } from 'mongoose';
           import { Cat } from './schemas/cat.schema';
+          const OWNER_MODEL = 'Owner';
           export class CatsService {
             constructor(
               @InjectModel(Cat.name) private catModel: Model<Cat>,
               @InjectModel('Owner') private readonly owners: Model<unknown>,
+              @Inject(getModelToken(Cat.name)) private readonly byToken: Model<Cat>,
+              @InjectModel(OWNER_MODEL, 'archive') private readonly byConstant: Model<unknown>,
             ) {}
             findAll() { return this.catModel.find().exec(); }
+            cached() { return this.byToken.find(); }
+            renamed(id: string) { return this.byConstant.deleteOne({ _id: id }); }
             adopt(id: string) { return this.catModel.findByIdAndUpdate(id, { adopted: true }); }
             owner(id: string) { return this.owners.findById(id); }
           }
@@ -468,7 +474,7 @@ describe('NestJS Mongoose', () => {
       },
       { imports: { './schemas/cat.schema': 'src/cats/schemas/cat.schema.ts' } },
     );
-    expect(lines(tables)).toEqual(['src/cats/cats.service.ts cat_owners mongoose r1 w0', 'src/cats/cats.service.ts cats mongoose r1 w1']);
+    expect(lines(tables)).toEqual(['src/cats/cats.service.ts cat_owners mongoose r1 w1', 'src/cats/cats.service.ts cats mongoose r2 w1']);
   });
 });
 

@@ -8,6 +8,7 @@
  */
 import ts from 'typescript';
 import { declarationOf, importOriginOf, skipOuter } from '../ast/declarations.js';
+import { staticString } from '../ast/literals.js';
 import { MODEL_METHODS, type ModelUse } from './orm-models.js';
 
 const GET_REPOSITORY = new Set(['getRepository', 'getTreeRepository', 'getMongoRepository']);
@@ -58,14 +59,25 @@ interface EntityName {
   via?: 'mongoose';
 }
 
-/** @nestjs/mongoose's `@InjectModel(Cat.name)` or `@InjectModel('Cat')`: the model Cat. */
+/**
+ * @nestjs/mongoose's `@InjectModel(Cat.name)`, `@InjectModel('Cat')` or `@InjectModel(CAT)` with
+ * a constant of this file: the model Cat.
+ */
 function injectedModel(argument: ts.Expression | undefined): EntityName | undefined {
   const expression = argument ? skipOuter(argument) : undefined;
   if (!expression) return undefined;
   if (ts.isPropertyAccessExpression(expression) && expression.name.text === 'name' && ts.isIdentifier(expression.expression))
     return { name: expression.expression.text, node: expression.expression, via: 'mongoose' };
-  const literal = ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression) ? expression.text : undefined;
+  const literal = staticString(expression);
   return literal !== undefined && /^[A-Z]/.test(literal) ? { name: literal, via: 'mongoose' } : undefined;
+}
+
+/** `@Inject(getModelToken(Cat.name))`: the token @InjectModel(Cat.name) stands for, written out. */
+function modelToken(argument: ts.Expression | undefined): EntityName | undefined {
+  const expression = argument ? skipOuter(argument) : undefined;
+  if (!expression || !ts.isCallExpression(expression)) return undefined;
+  const callee = skipOuter(expression.expression);
+  return ts.isIdentifier(callee) && callee.text === 'getModelToken' ? injectedModel(expression.arguments[0]) : undefined;
 }
 
 function entityArgument(node: ts.Expression | undefined): EntityName | undefined {
@@ -107,6 +119,10 @@ function injectedEntity(node: ts.Node): EntityName | undefined {
     if (!ts.isCallExpression(expression) || !ts.isIdentifier(expression.expression)) continue;
     if (expression.expression.text === 'InjectRepository') return entityArgument(expression.arguments[0]);
     if (expression.expression.text === 'InjectModel') return injectedModel(expression.arguments[0]);
+    if (expression.expression.text === 'Inject') {
+      const token = modelToken(expression.arguments[0]);
+      if (token) return token;
+    }
   }
   return undefined;
 }
