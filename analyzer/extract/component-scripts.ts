@@ -40,8 +40,16 @@ const KIND_RANK: ReadonlyMap<ts.ScriptKind, number> = new Map([
 const SCRIPT_OPEN = /<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
 const SCRIPT_CLOSE = /<\/script\s*>/gi;
 const HTML_COMMENT = /<!--[\s\S]*?-->/g;
-const LANG_ATTRIBUTE = /(?:^|\s)lang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
-const SRC_ATTRIBUTE = /(?:^|\s)src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))?/i;
+/** An attribute of an opening tag, its value double-quoted, single-quoted or bare (or missing: `src=`). */
+const attributePattern = (name: string): RegExp => new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))?`, 'i');
+const LANG_ATTRIBUTE = attributePattern('lang');
+const SRC_ATTRIBUTE = attributePattern('src');
+
+/** The attribute's value ('' when written without one), or undefined when the tag lacks it. */
+function attributeValue(pattern: RegExp, attributes: string): string | undefined {
+  const match = pattern.exec(attributes);
+  return match ? (match[1] ?? match[2] ?? match[3] ?? '') : undefined;
+}
 
 /** Spaces in place of every character but line breaks, so offsets and lines stay. */
 const blank = (text: string): string => text.replace(/[^\r\n]/g, ' ');
@@ -72,14 +80,13 @@ export function componentScripts(text: string): ComponentScripts {
     const end = close === null ? searched.length : close.index;
     const attributes = open[1] ?? '';
     // `<script src="./x.ts">` has no code of its own: its file stands in.
-    const src = SRC_ATTRIBUTE.exec(attributes);
-    if (src) {
-      const statement = srcImport(open[0], src[1] ?? src[2] ?? src[3] ?? '');
+    const src = attributeValue(SRC_ATTRIBUTE, attributes);
+    if (src !== undefined) {
+      const statement = srcImport(open[0], src);
       if (statement !== undefined) imports.push([open.index, statement]);
     } else {
       kept.push([start, end]);
-      const lang = LANG_ATTRIBUTE.exec(attributes);
-      const kind = LANG_KINDS[(lang?.[1] ?? lang?.[2] ?? lang?.[3] ?? 'js').toLowerCase()] ?? ts.ScriptKind.JS;
+      const kind = LANG_KINDS[(attributeValue(LANG_ATTRIBUTE, attributes) || 'js').toLowerCase()] ?? ts.ScriptKind.JS;
       if ((KIND_RANK.get(kind) ?? 0) > (KIND_RANK.get(scriptKind) ?? 0)) scriptKind = kind;
     }
     SCRIPT_OPEN.lastIndex = close === null ? searched.length : close.index + close[0].length;

@@ -155,10 +155,18 @@ function dockerRuns(runs: ToolRuns, modules: ReadonlySet<string>, dockerfile: Ru
     if (!match) continue;
     const keyword = (match[1] ?? '').toUpperCase();
     let command = match[2] ?? '';
-    if (keyword === 'FROM') image = { workdir: '/', copies: [] };
-    else if (keyword === 'WORKDIR') image.workdir = posix.resolve(image.workdir, command.trim().replace(/^["']|["']$/g, ''));
-    else if (keyword === 'COPY' || keyword === 'ADD') image.copies.push(...imageCopies(image, command, modules));
-    if (keyword === 'FROM' || keyword === 'WORKDIR' || keyword === 'COPY' || keyword === 'ADD') continue;
+    if (keyword === 'FROM') {
+      image = { workdir: '/', copies: [] };
+      continue;
+    }
+    if (keyword === 'WORKDIR') {
+      image.workdir = posix.resolve(image.workdir, command.trim().replace(/^["']|["']$/g, ''));
+      continue;
+    }
+    if (keyword === 'COPY' || keyword === 'ADD') {
+      image.copies.push(...imageCopies(image, command, modules));
+      continue;
+    }
     if (keyword === 'HEALTHCHECK') command = command.replace(/^.*?\bCMD\s+/i, '');
     // The exec form: ["node", "server/server.js"].
     if (command.trim().startsWith('[')) command = instructionWords(command).join(' ');
@@ -167,7 +175,7 @@ function dockerRuns(runs: ToolRuns, modules: ReadonlySet<string>, dockerfile: Ru
       const written = runFile(segment);
       if (written === undefined) continue;
       const copied = projectPath(image, written);
-      record(runs, modules, '', copied !== undefined && moduleRun(modules, '', copied) !== undefined ? copied : written, tool);
+      record(runs, moduleRun(modules, '', copied) ?? moduleRun(modules, '', written), tool);
     }
   }
 }
@@ -187,8 +195,8 @@ function moduleRun(modules: ReadonlySet<string>, dir: string, file: string | und
   return [written, ...RUN_EXTENSIONS.map((extension) => written + extension)].find((candidate) => modules.has(candidate));
 }
 
-function record(runs: ToolRuns, modules: ReadonlySet<string>, dir: string, file: string | undefined, tool: string | undefined): void {
-  const path = moduleRun(modules, dir, file);
+/** `path` (a source file, or undefined for none) is run as a tool, or as the application when `tool` is undefined. */
+function record(runs: ToolRuns, path: string | undefined, tool: string | undefined): void {
   if (path === undefined) return;
   if (tool === undefined) runs.apps.add(path);
   else if (!runs.tools.has(path)) runs.tools.set(path, tool);
@@ -214,7 +222,7 @@ export function toolRunFiles(
       const segments = command.split(/&&|\|\||[;|&]/).filter((segment) => segment.trim() !== '');
       const startsApp = STARTS_APP.test(name);
       segments.forEach((segment, index) =>
-        record(runs, modules, manifest.dir, runFile(segment), startsApp && index === segments.length - 1 ? undefined : tool),
+        record(runs, moduleRun(modules, manifest.dir, runFile(segment)), startsApp && index === segments.length - 1 ? undefined : tool),
       );
     }
   }
@@ -225,7 +233,8 @@ export function toolRunFiles(
     }
     for (const line of workflow.text.split('\n')) {
       const command = line.replace(/^\s*(?:-\s+)?(?:run:|script:)?\s*(?:-\s+)?/, '');
-      for (const segment of command.split(/&&|\|\||[;|&]/)) record(runs, modules, '', runFile(segment), `the CI workflow ${workflow.path}`);
+      for (const segment of command.split(/&&|\|\||[;|&]/))
+        record(runs, moduleRun(modules, '', runFile(segment)), `the CI workflow ${workflow.path}`);
     }
   }
   return Object.fromEntries([...runs.tools].filter(([path]) => !runs.apps.has(path)).sort(([a], [b]) => (a < b ? -1 : 1)));

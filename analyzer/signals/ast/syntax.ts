@@ -40,11 +40,6 @@ export function assignedToExports(expression: ts.Expression): readonly ts.Expres
     callee.expression.text === 'Object' &&
     callee.name.text === 'assign';
   if (!isAssign || target === undefined) return undefined;
-  const exportsObject =
-    (ts.isIdentifier(target) && target.text === 'exports') ||
-    (ts.isPropertyAccessExpression(target) &&
-      ts.isIdentifier(target.expression) &&
-      target.expression.text === 'module' &&
-      target.name.text === 'exports');
+  const exportsObject = (ts.isIdentifier(target) && target.text === 'exports') || commonJsTarget(target) === 'export=';
   return exportsObject ? sources : undefined;
 }
